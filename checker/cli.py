@@ -1,0 +1,111 @@
+"""The command line: parses a verb and hands it to the module that owns it. No logic lives here.
+
+    python -m checker list
+    python -m checker check [KATA ...] [--impl-root DIR] [--format human|json|junit] [-o FILE] [-j N]
+    python -m checker dev verify [KATA ...] [-j N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from checker import reports, state
+from checker.catalog import Catalog, CatalogError, find_root
+from checker.results import PASS
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m checker", description="Check FastAPI katas against their hidden specs."
+    )
+    parser.add_argument("--root", type=Path, default=None,
+                        help="the project folder holding katas/ (default: found from here)")  # fmt: skip
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    verbs.add_parser("list", help="every kata with its difficulty and last known status")
+
+    check = verbs.add_parser("check", help="run the specs of some katas (all by default)")
+    check.add_argument("katas", nargs="*", metavar="KATA", help="7, 07, dependencies or 07_dependencies")
+    check.add_argument("--impl-root", type=Path, default=None,
+                       help="check DIR/NN_slug instead of katas/NN_slug (e.g. solutions)")  # fmt: skip
+    check.add_argument("--format", choices=reports.FORMATS, default="human")
+    check.add_argument("-o", "--output", type=Path, default=None, help="write the report here")
+    check.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                       help="katas run in parallel (default: the number of cores)")  # fmt: skip
+
+    dev = verbs.add_parser("dev", help="for kata authors")
+    dev_verbs = dev.add_subparsers(dest="dev_verb", required=True, metavar="DEV_VERB")
+    verify = dev_verbs.add_parser(
+        "verify", help="solutions pass, stubs and common mistakes fail, metadata complete"
+    )
+    verify.add_argument("katas", nargs="*", metavar="KATA")
+    verify.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        catalog = Catalog.load((args.root or find_root()).resolve())
+        if args.verb == "list":
+            return cmd_list(catalog)
+        if args.verb == "check":
+            return cmd_check(catalog, args)
+        if args.verb == "dev" and args.dev_verb == "verify":
+            return cmd_verify(catalog, args)
+    except (CatalogError, UsageError) as exc:
+        print(f"python -m checker: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    raise AssertionError(f"unhandled verb {args.verb}")
+
+
+def cmd_list(catalog: Catalog) -> int:
+    progress = state.load(catalog.root)
+    print(f"{'kata':<24} {'difficulty':<10} {'status':<8} title")
+    for kata in catalog.katas:
+        status = state.status_of(progress, kata.id) or "-"
+        print(f"{kata.id:<24} {kata.difficulty:<10} {status:<8} {kata.title}")
+    done = sum(1 for k in catalog.katas if state.status_of(progress, k.id) == PASS)
+    print(f"{done}/{len(catalog.katas)} katas pass (as of the last check)")
+    return EXIT_OK
+
+
+def cmd_check(catalog: Catalog, args: argparse.Namespace) -> int:
+    from checker.runner import run_many
+
+    katas = catalog.select(args.katas)
+    if args.jobs < 1:
+        raise UsageError("-j must be at least 1")
+    impl_root = args.impl_root.resolve() if args.impl_root else None
+    if impl_root is not None and not impl_root.is_dir():
+        raise UsageError(f"--impl-root {args.impl_root}: no such folder")
+    results = run_many([(k, impl_root) for k in katas], args.jobs, project_root=catalog.root)
+    if impl_root is None:
+        state.record_statuses(catalog.root, {r.id: r.status for r in results})
+    label = "your katas" if impl_root is None else str(args.impl_root)
+    report = reports.render(args.format, katas, results, label)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(report + "\n", encoding="utf-8")
+        if args.format != "human":
+            print(reports.render("human", katas, results, label))
+    else:
+        print(report)
+    return EXIT_OK if all(r.status == PASS for r in results) else EXIT_FAILED
+
+
+def cmd_verify(catalog: Catalog, args: argparse.Namespace) -> int:
+    from checker import dev
+
+    verdicts = dev.verify(catalog, catalog.select(args.katas), args.jobs)
+    print(dev.render(verdicts))
+    return EXIT_OK if all(not v.problems for v in verdicts) else EXIT_FAILED

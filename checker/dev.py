@@ -1,0 +1,180 @@
+"""`dev verify`, for kata authors: every kata is complete and its specs tell right from wrong.
+
+For each kata: its files and metadata are complete, the reference solution passes every spec with
+no warnings, the untouched stub fails (not errors), and every common mistake fails at least one
+spec. A mistake is solutions/NN_slug/mistakes/NAME/: the files that differ from the reference
+(the rest are taken from it), the first line of its module docstring saying what is wrong.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.catalog import DIFFICULTIES, Catalog, Kata
+from checker.results import ERROR, FAIL, PASS, KataResult
+from checker.runner import run_many
+
+MIN_MISTAKES = 2
+MIN_HINTS = 2
+
+
+@dataclass
+class Mistake:
+    kata: Kata
+    name: str
+    path: Path
+    note: str
+
+
+@dataclass
+class KataVerdict:
+    kata: Kata
+    problems: list[str] = field(default_factory=list)
+    mistakes_caught: int = 0
+    mistakes_total: int = 0
+
+
+def metadata_problems(catalog: Catalog, kata: Kata) -> list[str]:
+    problems = []
+    for name in ("README.md", "kata.toml"):
+        if not (kata.path / name).is_file():
+            problems.append(f"no {name}")
+    if not kata.spec_files():
+        problems.append("no .spec/test_*.py")
+    if kata.difficulty not in DIFFICULTIES:
+        problems.append(f"difficulty {kata.difficulty!r} is not one of {', '.join(DIFFICULTIES)}")
+    for key, value in (("title", kata.raw.get("title")), ("track", kata.track),
+                       ("topics", kata.topics), ("debrief", kata.debrief)):  # fmt: skip
+        if not value:
+            problems.append(f"kata.toml has no {key}")
+    if len(kata.hints) < MIN_HINTS:
+        problems.append(f"kata.toml has {len(kata.hints)} hints, at least {MIN_HINTS} wanted")
+    if "time_limit" not in kata.raw:
+        problems.append("kata.toml has no time_limit")
+    if any(not item.question or not item.answer for item in kata.debrief):
+        problems.append("a debrief item lacks its question or answer")
+    for name in kata.files:
+        if not (kata.path / name).is_file():
+            problems.append(f"stub file {name} is listed in kata.toml but missing")
+        if not (catalog.solutions_dir / kata.id / name).is_file():
+            problems.append(f"solutions/{kata.id}/{name} is missing")
+    numbers = [k.number for k in catalog.katas if k.number == kata.number]
+    if len(numbers) > 1:
+        problems.append(f"number {kata.number:02d} is used by {len(numbers)} katas")
+    return problems
+
+
+def find_mistakes(catalog: Catalog, kata: Kata) -> list[Mistake]:
+    mistakes_dir = catalog.solutions_dir / kata.id / "mistakes"
+    if not mistakes_dir.is_dir():
+        return []
+    found = []
+    for path in sorted(p for p in mistakes_dir.iterdir() if p.is_dir()):
+        found.append(Mistake(kata, path.name, path, _note(path)))
+    return found
+
+
+def _note(mistake_dir: Path) -> str:
+    for source in sorted(mistake_dir.rglob("*.py")):
+        try:
+            doc = ast.get_docstring(ast.parse(source.read_text(encoding="utf-8")))
+        except SyntaxError:
+            continue
+        if doc:
+            return doc.strip().splitlines()[0]
+    return ""
+
+
+def _assemble_mistake(catalog: Catalog, mistake: Mistake, tree: Path) -> None:
+    """tree/NN_slug/ = the reference solution with the mistake's files laid over it."""
+    target = tree / mistake.kata.id
+    shutil.copytree(catalog.solutions_dir / mistake.kata.id, target,
+                    ignore=shutil.ignore_patterns("mistakes", "__pycache__"))  # fmt: skip
+    shutil.copytree(mistake.path, target, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+
+
+def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdict]:
+    verdicts = {k.id: KataVerdict(k, metadata_problems(catalog, k)) for k in katas}
+    with tempfile.TemporaryDirectory(prefix="katas-mistakes-") as scratch:
+        jobs: list[tuple[Kata, Path | None]] = []
+        roles: list[tuple[str, Mistake | None]] = []
+        for kata in katas:
+            jobs.append((kata, catalog.solutions_dir))
+            roles.append(("solution", None))
+            jobs.append((kata, None))
+            roles.append(("stub", None))
+            mistakes = find_mistakes(catalog, kata)
+            verdicts[kata.id].mistakes_total = len(mistakes)
+            if len(mistakes) < MIN_MISTAKES:
+                verdicts[kata.id].problems.append(
+                    f"{len(mistakes)} common mistakes in solutions/{kata.id}/mistakes, "
+                    f"at least {MIN_MISTAKES} wanted"
+                )
+            for mistake in mistakes:
+                tree = Path(scratch) / f"{kata.id}-{mistake.name}"
+                _assemble_mistake(catalog, mistake, tree)
+                jobs.append((kata, tree))
+                roles.append(("mistake", mistake))
+                if not mistake.note:
+                    verdicts[kata.id].problems.append(
+                        f"mistake {mistake.name} has no note (first line of its docstring)"
+                    )
+        results = run_many(jobs, parallel, project_root=catalog.root)
+    for (kata, _), (role, mistake), result in zip(jobs, roles, results, strict=True):
+        verdict = verdicts[kata.id]
+        if role == "solution":
+            verdict.problems += _solution_problems(result)
+        elif role == "stub":
+            verdict.problems += _stub_problems(result)
+        elif result.status == FAIL:
+            verdict.mistakes_caught += 1
+        else:
+            assert mistake is not None
+            verdict.problems.append(
+                f"mistake {mistake.name} ({mistake.note}) was not rejected: "
+                f"{result.status}{': ' + result.message if result.message else ''}"
+            )
+    return list(verdicts.values())
+
+
+def _solution_problems(result: KataResult) -> list[str]:
+    problems = []
+    if result.status != PASS:
+        problems.append(f"the solution does not pass: {result.status}: {_clip(result.message)}")
+    for warning in sorted(set(result.warnings)):
+        problems.append(f"the solution's run warns: {_clip(warning)}")
+    return problems
+
+
+def _stub_problems(result: KataResult) -> list[str]:
+    if result.status == FAIL:
+        return []
+    if result.status == PASS:
+        return ["the stub passes every spec: it must fail at least one"]
+    if result.status == ERROR:
+        return [f"the stub errors instead of failing: {_clip(result.message)}"]
+    return [f"the stub {result.status}: {_clip(result.message)}"]
+
+
+def _clip(text: str, width: int = 400) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render(verdicts: list[KataVerdict]) -> str:
+    lines = []
+    for verdict in verdicts:
+        mark = "ok  " if not verdict.problems else "FAIL"
+        lines.append(
+            f"{mark} {verdict.kata.id:<24} mistakes rejected "
+            f"{verdict.mistakes_caught}/{verdict.mistakes_total}"
+        )
+        lines += [f"       - {problem}" for problem in verdict.problems]
+    bad = sum(1 for v in verdicts if v.problems)
+    lines.append(f"{len(verdicts) - bad}/{len(verdicts)} katas verified")
+    return "\n".join(lines)

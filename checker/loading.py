@@ -1,0 +1,92 @@
+"""Loading the implementation under test from a directory, fresh each time.
+
+A kata's module is imported from its file under a plain name (`app`), with its directory first on
+sys.path so that sibling modules (`routers/users.py`) import too. Every module that came from that
+directory is dropped before and after, so no module state survives from one spec to the next.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType
+
+
+class ImplementationError(Exception):
+    """The learner's code could not be loaded: the message says where and what to do."""
+
+
+def _is_inside(path: str | None, directory: Path) -> bool:
+    if not path:
+        return False
+    try:
+        return Path(path).resolve().is_relative_to(directory)
+    except (OSError, ValueError):
+        return False
+
+
+def purge_modules(directory: Path) -> None:
+    directory = directory.resolve()
+    for name, module in list(sys.modules.items()):
+        if _is_inside(getattr(module, "__file__", None), directory):
+            del sys.modules[name]
+
+
+def learner_location(tb, directory: Path) -> str:
+    """`app.py:12` for the deepest traceback frame inside `directory`, or "".
+
+    Frames of the hidden specs (a `.spec` folder, which sits inside the kata folder) do not count.
+    """
+    directory = directory.resolve()
+    found = ""
+    for frame, lineno in traceback.walk_tb(tb):
+        filename = frame.f_code.co_filename
+        if _is_inside(filename, directory) and ".spec" not in Path(filename).parts:
+            found = f"{Path(filename).resolve().relative_to(directory)}:{lineno}"
+    return found
+
+
+def load_module(directory: Path, name: str = "app") -> ModuleType:
+    """Import `directory/name.py` afresh. Raises ImplementationError with a learner-facing message."""
+    directory = directory.resolve()
+    path = directory / f"{name}.py"
+    if not path.is_file():
+        raise ImplementationError(f"{path} does not exist: the kata expects its code in {name}.py")
+    purge_modules(directory)
+    if str(directory) not in sys.path:
+        sys.path.insert(0, str(directory))
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        sys.modules.pop(name, None)
+        where = Path(exc.filename or path).name
+        raise ImplementationError(
+            f"{where}:{exc.lineno}: SyntaxError: {exc.msg}. Fix the syntax and run again."
+        ) from None
+    except SystemExit as exc:
+        sys.modules.pop(name, None)
+        where = learner_location(exc.__traceback__, directory) or path.name
+        raise ImplementationError(
+            f"{where}: sys.exit({exc.code!r}) was called while importing {path.name}. "
+            "Module-level code must not exit: the server imports this module to run it."
+        ) from None
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        where = learner_location(exc.__traceback__, directory) or path.name
+        raise ImplementationError(
+            f"{where}: importing {path.name} raised {type(exc).__name__}: {exc}"
+        ) from None
+    return module
+
+
+def unload(directory: Path) -> None:
+    directory = directory.resolve()
+    purge_modules(directory)
+    while str(directory) in sys.path:
+        sys.path.remove(str(directory))

@@ -1,0 +1,64 @@
+"""Runs one kata's specs with pytest, as a library, inside the process the runner started for it.
+
+    python -m checker.worker SPEC_DIR RESULTS_FILE [--impl-root DIR]
+
+Results go to RESULTS_FILE as JSON lines (see checker.results); whatever pytest or the learner's
+code prints goes to stdout/stderr, which the runner keeps only the tail of.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+SPEC_CONFIG = Path(__file__).with_name("spec_pytest.ini")
+
+
+def pytest_args(spec_dir: Path, results_file: Path | None, impl_root: Path | None) -> list[str]:
+    args = [
+        str(spec_dir),
+        "-c", str(SPEC_CONFIG),
+        "--rootdir", str(spec_dir),
+        # No conftest.py above the spec folder (a learner's, say) may take part in the run.
+        "--confcutdir", str(spec_dir),
+        # pytest_asyncio first: checker.plugin imports it, and a plugin imported before pytest
+        # registers it cannot have its asserts rewritten (PytestAssertRewriteWarning).
+        "-p", "pytest_asyncio.plugin",
+        "-p", "checker.plugin",
+        "-p", "no:cacheprovider",
+        # Every kata's specs may share file names: import them by path, not by basename.
+        "--import-mode=importlib",
+        "-q", "--tb=short", "--no-header",
+    ]  # fmt: skip
+    if results_file is not None:
+        args += ["--results-file", str(results_file)]
+    if impl_root is not None:
+        args += ["--impl-root", str(impl_root)]
+    return args
+
+
+def run_specs(spec_dir: Path, results_file: Path | None, impl_root: Path | None) -> int:
+    import pytest
+
+    from checker.results import append_event
+
+    code = pytest.main(pytest_args(spec_dir, results_file, impl_root))
+    if results_file is not None:
+        append_event(results_file, {"event": "done", "exit_code": int(code)})
+    return int(code)
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m checker.worker")
+    parser.add_argument("spec_dir", type=Path)
+    parser.add_argument("results_file", type=Path)
+    parser.add_argument("--impl-root", type=Path, default=None)
+    args = parser.parse_args(argv)
+    sys.dont_write_bytecode = True  # keep __pycache__ out of the learner's folders
+    return run_specs(args.spec_dir, args.results_file, args.impl_root)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
