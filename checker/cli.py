@@ -1,8 +1,8 @@
 """The command line: parses a verb and hands it to the module that owns it. No logic lives here.
 
-    python -m checker list
-    python -m checker check [KATA ...] [--impl-root DIR] [--format human|json|junit] [-o FILE] [-j N]
-    python -m checker dev verify [KATA ...] [-j N]
+python -m checker list
+python -m checker check [KATA ...] [--impl-root DIR] [--format human|json|junit] [-o FILE] [-j N]
+python -m checker dev verify [KATA ...] [-j N]
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     verbs.add_parser("list", help="every kata with its difficulty and last known status")
 
     check = verbs.add_parser("check", help="run the specs of some katas (all by default)")
-    check.add_argument("katas", nargs="*", metavar="KATA", help="7, 07, dependencies or 07_dependencies")
+    check.add_argument(
+        "katas", nargs="*", metavar="KATA", help="7, 07, dependencies or 07_dependencies"
+    )
     check.add_argument("--impl-root", type=Path, default=None,
                        help="check DIR/NN_slug instead of katas/NN_slug (e.g. solutions)")  # fmt: skip
     check.add_argument("--format", choices=reports.FORMATS, default="human")

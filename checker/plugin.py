@@ -168,8 +168,10 @@ class ResultCollector:
             spec.message = _teaching_message(call.excinfo)
             if isinstance(call.excinfo.value, loading.ImplementationError):
                 spec.status = ERROR
-            elif call.when == "setup" and not location and not isinstance(
-                call.excinfo.value, pytest.fail.Exception | AssertionError
+            elif (
+                call.when == "setup"
+                and not location
+                and not isinstance(call.excinfo.value, pytest.fail.Exception | AssertionError)
             ):
                 spec.status = ERROR  # a broken spec or fixture, not the learner's code
             else:
@@ -191,7 +193,9 @@ class ResultCollector:
             self._emit({"event": "collect_error", "message": str(report.longrepr)[-2000:]})
 
     @pytest.hookimpl
-    def pytest_warning_recorded(self, warning_message: warnings.WarningMessage, when, nodeid, location) -> None:
+    def pytest_warning_recorded(
+        self, warning_message: warnings.WarningMessage, when, nodeid, location
+    ) -> None:
         text = f"{warning_message.category.__name__}: {warning_message.message}"
         where = f" ({Path(warning_message.filename).name}:{warning_message.lineno})"
         self._emit({"event": "warning", "message": text + where})

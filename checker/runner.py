@@ -31,7 +31,9 @@ PYTEST_EXIT_MESSAGES = {
 }
 
 
-def run_kata(kata: Kata, impl_root: Path | None = None, project_root: Path | None = None) -> KataResult:
+def run_kata(
+    kata: Kata, impl_root: Path | None = None, project_root: Path | None = None
+) -> KataResult:
     """Run `kata`'s specs against impl_root/<kata.id> (or the kata folder) in a fresh process."""
     project_root = project_root or Path(__file__).resolve().parent.parent
     started = time.perf_counter()
