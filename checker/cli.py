@@ -27,8 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m checker", description="Check FastAPI katas against their hidden specs."
     )
-    parser.add_argument("--root", type=Path, default=None,
-                        help="the project folder holding katas/ (default: found from here)")  # fmt: skip
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="the folder holding katas/ (default: found from here)",
+    )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     verbs.add_parser("list", help="every kata with its difficulty and last known status")
@@ -37,8 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "katas", nargs="*", metavar="KATA", help="7, 07, dependencies or 07_dependencies"
     )
-    check.add_argument("--impl-root", type=Path, default=None,
-                       help="check DIR/NN_slug instead of katas/NN_slug (e.g. solutions)")  # fmt: skip
+    check.add_argument(
+        "--impl-root", type=Path, default=None, help="check DIR/NN_slug instead of katas/NN_slug"
+    )
     check.add_argument("--format", choices=reports.FORMATS, default="human")
     check.add_argument("-o", "--output", type=Path, default=None, help="write the report here")
     check.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,

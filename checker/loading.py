@@ -49,7 +49,7 @@ def learner_location(tb, directory: Path) -> str:
 
 
 def load_module(directory: Path, name: str = "app") -> ModuleType:
-    """Import `directory/name.py` afresh. Raises ImplementationError with a learner-facing message."""
+    """Import `directory/name.py` afresh; ImplementationError says, for a learner, what failed."""
     directory = directory.resolve()
     path = directory / f"{name}.py"
     if not path.is_file():

@@ -7,6 +7,7 @@ compare with ratios and 2x margins on both sides, never with tight absolute numb
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -46,10 +47,8 @@ class Heartbeat:
     async def __aexit__(self, *exc_info: object) -> None:
         assert self._task is not None
         self._task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        except asyncio.CancelledError:
-            pass
 
 
 async def timed(awaitable: Awaitable[Any]) -> tuple[Any, float]:

@@ -1,6 +1,5 @@
 """Copies USERS and the current user at import, so requests answer with stale data."""
 
-
 from enum import Enum
 
 from fastapi import FastAPI, HTTPException, Path

@@ -1,6 +1,5 @@
 """/users/me is declared after /users/{user_id}, so GET /users/me is a 422 int_parsing error."""
 
-
 from enum import Enum
 
 from fastapi import FastAPI, HTTPException, Path

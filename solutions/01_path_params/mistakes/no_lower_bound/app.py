@@ -1,6 +1,5 @@
 """user_id is an int but has no ge=1 bound: /users/0 is a 404 instead of a 422."""
 
-
 from enum import Enum
 
 from fastapi import FastAPI, HTTPException, Path

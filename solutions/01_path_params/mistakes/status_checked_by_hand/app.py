@@ -1,6 +1,5 @@
 """status is a str checked by hand: the 422 works but OpenAPI shows no enum of the allowed values."""
 
-
 from enum import Enum
 
 from fastapi import FastAPI, HTTPException, Path
