@@ -44,6 +44,8 @@ class Kata:
     assumes: tuple[str, ...]
     debrief: tuple[DebriefItem, ...]
     raw: dict = field(repr=False, compare=False, default_factory=dict)
+    # Why kata.toml could not be read; such a kata still lists, and reports this as its error.
+    load_error: str = ""
 
     @property
     def spec_dir(self) -> Path:
@@ -75,12 +77,13 @@ def load_kata(path: Path) -> Kata:
     if not match:
         raise CatalogError(f"{path}: a kata folder is named NN_slug (two digits, lowercase slug)")
     toml_path = path / "kata.toml"
+    load_error = ""
     try:
         data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CatalogError(f"{toml_path}: missing") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"{toml_path}: {exc}") from None
+        data, load_error = {}, f"{path.name}/kata.toml is missing"
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data, load_error = {}, f"{path.name}/kata.toml cannot be read: {exc}"
     debrief = tuple(
         DebriefItem(str(item.get("question", "")), str(item.get("answer", "")))
         for item in data.get("debrief", [])
@@ -100,6 +103,7 @@ def load_kata(path: Path) -> Kata:
         assumes=tuple(data.get("assumes", ())),
         debrief=debrief,
         raw=data,
+        load_error=load_error,
     )
 
 

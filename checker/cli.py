@@ -95,7 +95,7 @@ def cmd_check(catalog: Catalog, args: argparse.Namespace) -> int:
     impl_root = args.impl_root.resolve() if args.impl_root else None
     if impl_root is not None and not impl_root.is_dir():
         raise UsageError(f"--impl-root {args.impl_root}: no such folder")
-    results = run_many([(k, impl_root) for k in katas], args.jobs, project_root=catalog.root)
+    results = run_many([(k, impl_root) for k in katas], args.jobs)
     if impl_root is None:
         state.record_statuses(catalog.root, {r.id: r.status for r in results})
     label = "your katas" if impl_root is None else str(args.impl_root)

@@ -39,7 +39,7 @@ class KataVerdict:
 
 
 def metadata_problems(catalog: Catalog, kata: Kata) -> list[str]:
-    problems = []
+    problems = [kata.load_error] if kata.load_error else []
     for name in ("README.md", "kata.toml"):
         if not (kata.path / name).is_file():
             problems.append(f"no {name}")
@@ -124,7 +124,7 @@ def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdi
                     verdicts[kata.id].problems.append(
                         f"mistake {mistake.name} has no note (first line of its docstring)"
                     )
-        results = run_many(jobs, parallel, project_root=catalog.root)
+        results = run_many(jobs, parallel)
     for (kata, _), (role, mistake), result in zip(jobs, roles, results, strict=True):
         verdict = verdicts[kata.id]
         if role == "solution":
