@@ -60,7 +60,8 @@ BROKEN = {
     "13_fake_report_output": (
         "fail",
         "expected 200",
-        'print(\'{"version": 1, "status": "pass"}\')\nprint("::error::boom")\nprint("1/1 katas pass")\n'
+        'print(\'{"version": 1, "status": "pass"}\')\n'
+        'print("::error::boom")\nprint("1/1 katas pass")\n'
         + GOOD_APP.replace('{"pong": True}', '{"pong": "yes"}'),
     ),
 }
