@@ -44,10 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--impl-root", type=Path, default=None, help="check DIR/NN_slug instead of katas/NN_slug"
     )
-    check.add_argument("--format", choices=reports.FORMATS, default="human")
-    check.add_argument("-o", "--output", type=Path, default=None, help="write the report here")
-    check.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                       help="katas run in parallel (default: the number of cores)")  # fmt: skip
+    _add_report_options(check)
+
+    grade = verbs.add_parser("grade", help="grade learners' checkouts against this tree's specs")
+    grade.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
+                       help="a learner's checkout (the folder holding katas/)")  # fmt: skip
+    grade.add_argument("--kata", action="append", default=[], metavar="KATA",
+                       help="grade only these katas (repeatable; default: all)")  # fmt: skip
+    grade.add_argument("--results-dir", type=Path, default=None,
+                       help="write DIR/<submission>.json and .xml for each submission")  # fmt: skip
+    _add_report_options(grade)
 
     dev = verbs.add_parser("dev", help="for kata authors")
     dev_verbs = dev.add_subparsers(dest="dev_verb", required=True, metavar="DEV_VERB")
@@ -59,6 +65,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=(*reports.FORMATS, "github"),
+        default="human",
+        help="what is printed (github: summary, annotations and step outputs for Actions)",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, default=None, help="write the --format report to FILE"
+    )
+    parser.add_argument("--json", type=Path, default=None, help="also write a JSON report here")
+    parser.add_argument("--junit", type=Path, default=None, help="also write a JUnit report here")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                        help="katas run in parallel (default: the number of cores)")  # fmt: skip
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -67,6 +89,8 @@ def main(argv: list[str]) -> int:
             return cmd_list(catalog)
         if args.verb == "check":
             return cmd_check(catalog, args)
+        if args.verb == "grade":
+            return cmd_grade(catalog, args)
         if args.verb == "dev" and args.dev_verb == "verify":
             return cmd_verify(catalog, args)
     except (CatalogError, UsageError) as exc:
@@ -90,8 +114,7 @@ def cmd_check(catalog: Catalog, args: argparse.Namespace) -> int:
     from checker.runner import run_many
 
     katas = catalog.select(args.katas)
-    if args.jobs < 1:
-        raise UsageError("-j must be at least 1")
+    _check_jobs(args)
     impl_root = args.impl_root.resolve() if args.impl_root else None
     if impl_root is not None and not impl_root.is_dir():
         raise UsageError(f"--impl-root {args.impl_root}: no such folder")
@@ -99,15 +122,79 @@ def cmd_check(catalog: Catalog, args: argparse.Namespace) -> int:
     if impl_root is None:
         state.record_statuses(catalog.root, {r.id: r.status for r in results})
     label = "your katas" if impl_root is None else str(args.impl_root)
-    report = reports.render(args.format, katas, results, label)
+    _emit_reports(args, katas, results, label, extra={})
+    return EXIT_OK if all(r.status == PASS for r in results) else EXIT_FAILED
+
+
+def cmd_grade(catalog: Catalog, args: argparse.Namespace) -> int:
+    from checker import grade
+
+    katas = catalog.select(args.kata)
+    _check_jobs(args)
+    for submission in args.submissions:
+        if not (submission / "katas").is_dir():
+            raise UsageError(f"{submission}: not a checkout of the katas (no katas/ folder)")
+    grades = grade.grade(catalog, katas, [s.resolve() for s in args.submissions], args.jobs)
+    for one in grades:
+        extra = {
+            "submission": str(one.submission),
+            "score": one.score,
+            "max_score": one.max_score,
+            "protected_changes": one.protected_changes,
+        }
+        if args.results_dir:
+            args.results_dir.mkdir(parents=True, exist_ok=True)
+            stem = args.results_dir / one.submission.name
+            stem.with_suffix(".json").write_text(
+                reports.json_report(one.results, extra) + "\n", encoding="utf-8"
+            )
+            stem.with_suffix(".xml").write_text(
+                reports.junit_report(katas, one.results) + "\n", encoding="utf-8"
+            )
+        if len(grades) == 1:
+            label = f"submission {one.submission.name}"
+            _emit_reports(args, katas, one.results, label, extra, headline=one.summary_line())
+            if one.protected_changes and args.format == "human":
+                print("Protected files that differ from the trusted tree (not used in grading):")
+                print("\n".join(f"  {change}" for change in one.protected_changes))
+    if len(grades) > 1:
+        print(reports.grades_table(grades))
+    return EXIT_OK if all(g.passed == len(katas) for g in grades) else EXIT_FAILED
+
+
+def _check_jobs(args: argparse.Namespace) -> None:
+    if args.jobs < 1:
+        raise UsageError("-j must be at least 1")
+
+
+def _emit_reports(args, katas, results, label: str, extra: dict, headline: str = "") -> None:
+    from checker import grade
+
+    points = grade.score(katas, results)
+    extra = {**points, **extra}
+    for path, text in (
+        (args.json, lambda: reports.json_report(results, extra)),
+        (args.junit, lambda: reports.junit_report(katas, results)),
+    ):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text() + "\n", encoding="utf-8")
+    if args.format == "github":
+        from checker import github
+
+        human = reports.human_report(katas, results, label, color=False)
+        outputs = {k: points[k] for k in ("score", "max_score", "passed", "total")}
+        report = github.publish(katas, results, human, outputs, headline or label)
+    elif args.format == "json":
+        report = reports.json_report(results, extra)
+    else:
+        report = reports.render(args.format, katas, results, label)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(report + "\n", encoding="utf-8")
-        if args.format != "human":
-            print(reports.render("human", katas, results, label))
+        print(reports.render("human", katas, results, label))
     else:
         print(report)
-    return EXIT_OK if all(r.status == PASS for r in results) else EXIT_FAILED
 
 
 def cmd_verify(catalog: Catalog, args: argparse.Namespace) -> int:

@@ -26,17 +26,29 @@ def use_color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def json_report(results: list[KataResult]) -> str:
-    return json.dumps(
-        {
-            "version": 1,
-            "status": overall_status(results),
-            "passed": sum(1 for r in results if r.status == PASS),
-            "total": len(results),
-            "katas": [r.to_json() for r in results],
-        },
-        indent=2,
-    )
+def json_report(results: list[KataResult], extra: dict | None = None) -> str:
+    """The machine report: {"version": 1, "status", "passed", "total", ...extra, "katas": [...]}."""
+    document = {
+        "version": 1,
+        "status": overall_status(results),
+        "passed": sum(1 for r in results if r.status == PASS),
+        "total": len(results),
+    }
+    document.update(extra or {})
+    document["katas"] = [r.to_json() for r in results]
+    return json.dumps(document, indent=2)
+
+
+def grades_table(grades) -> str:
+    """One line per graded submission, for an instructor grading several forks at once."""
+    width = max(len(g.submission.name) for g in grades)
+    lines = [f"{'submission':<{width}}  katas   score   protected files changed"]
+    for one in grades:
+        lines.append(
+            f"{one.submission.name:<{width}}  {one.passed:>2}/{len(one.katas):<3}  "
+            f"{one.score:>3}/{one.max_score:<3} {len(one.protected_changes)}"
+        )
+    return "\n".join(lines)
 
 
 def junit_report(katas: list[Kata], results: list[KataResult]) -> str:

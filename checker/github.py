@@ -1,0 +1,121 @@
+"""The `github` report: what a GitHub Actions runner reads from a step.
+
+- a markdown table appended to $GITHUB_STEP_SUMMARY (kata, status, specs passed, first failure);
+- one `::error file=...,line=...::` annotation per failing kata, on the learner's file, printed
+  to stdout (few and useful: the first problem of each kata, not one per spec);
+- `score`, `max_score`, `passed` and `total` appended to $GITHUB_OUTPUT.
+
+Learner-controlled text (exception messages, say) is escaped so that it can never start a line
+of its own, and any table printed for people is fenced with ::stop-commands:: so that a message
+that looks like a workflow command is shown, not obeyed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from checker.catalog import Kata
+from checker.results import PASS, KataResult
+
+STATUS_ICONS = {"pass": "✅ pass", "fail": "❌ fail", "error": "💥 error", "timeout": "⏱️ timeout"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotations(katas: list[Kata], results: list[KataResult]) -> list[str]:
+    by_id = {k.id: k for k in katas}
+    lines = []
+    for result in results:
+        if result.status == PASS:
+            continue
+        kata = by_id[result.id]
+        problem = result.first_problem
+        file_name, line = (kata.files[0] if kata.files else "app.py"), ""
+        if problem is not None and problem.location:
+            file_name, _, line = problem.location.rpartition(":")
+        message = result.message or (problem.message if problem else result.status)
+        if problem is not None and result.status == "fail":
+            message = f"{problem.name}: {problem.message}"
+        properties = f"file={escape_property(f'katas/{kata.id}/{file_name}')}"
+        if line.isdigit():
+            properties += f",line={line}"
+        properties += f",title={escape_property(f'{kata.id} {result.status}')}"
+        lines.append(f"::error {properties}::{escape_data(message)}")
+    return lines
+
+
+def summary_markdown(
+    katas: list[Kata], results: list[KataResult], headline: str, badge: str
+) -> str:
+    by_id = {k.id: k for k in katas}
+    rows = [
+        f"## FastAPI Katas: {headline}",
+        "",
+        badge,
+        "",
+        "| kata | status | specs passed | first failure |",
+        "| --- | --- | --- | --- |",
+    ]
+    for result in results:
+        problem = result.first_problem
+        detail = result.message if result.status in ("error", "timeout") else ""
+        if problem is not None and not detail:
+            detail = f"{problem.name}: {problem.message}"
+        title = by_id[result.id].title if result.id in by_id else ""
+        rows.append(
+            f"| {result.id} {_cell(title)} | {STATUS_ICONS[result.status]} "
+            f"| {result.passed}/{len(result.tests)} | {_cell(detail)} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def badge_markdown(passed: int, total: int, score: int, max_score: int) -> str:
+    colour = "brightgreen" if passed == total else ("yellow" if passed else "lightgrey")
+    return (
+        f"![FastAPI Katas: {passed}/{total}](https://img.shields.io/badge/"
+        f"FastAPI_Katas-{passed}%2F{total}_katas_·_{score}%2F{max_score}_points-{colour})"
+    )
+
+
+def fence(text: str) -> str:
+    """Text printed with workflow commands off, so none of its lines can act as one."""
+    token = secrets.token_hex(16)
+    return f"::stop-commands::{token}\n{text}\n::{token}::"
+
+
+def publish(
+    katas: list[Kata],
+    results: list[KataResult],
+    human_text: str,
+    outputs: Mapping[str, int],
+    headline: str,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """Write the summary and outputs where the runner reads them; return what goes to stdout."""
+    environ = os.environ if environ is None else environ
+    badge = badge_markdown(
+        outputs["passed"], outputs["total"], outputs["score"], outputs["max_score"]
+    )
+    summary_path = environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with Path(summary_path).open("a", encoding="utf-8") as summary:
+            summary.write(summary_markdown(katas, results, headline, badge))
+    output_path = environ.get("GITHUB_OUTPUT")
+    if output_path:
+        with Path(output_path).open("a", encoding="utf-8") as output:
+            output.writelines(f"{key}={value}\n" for key, value in outputs.items())
+    return "\n".join([fence(human_text), *annotations(katas, results)])
+
+
+def _cell(text: str) -> str:
+    text = " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;")
+    return text if len(text) <= 200 else text[:199] + "…"

@@ -1,0 +1,121 @@
+"""Grading a learner's checkout from the trusted side.
+
+Only the learner-editable files that each kata's kata.toml lists (in *this* tree) are taken from
+the submission and copied into a scratch tree; the specs, plugin and checker that run are this
+tree's own. Nothing else in the submission (a conftest.py, pytest.ini, an edited spec, a plugin)
+takes part. Edits to protected files are reported, as information, by comparing them with ours.
+
+Score: points per passing kata by difficulty (POINTS), out of the points of every kata graded.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.catalog import Catalog, Kata
+from checker.results import PASS, KataResult
+from checker.runner import run_many
+
+POINTS = {"easy": 1, "medium": 2, "advanced": 3}
+# What a learner has no reason to change; a change is reported next to the grade.
+PROTECTED_GLOBS = (
+    "katas/*/.spec/**/*",
+    "katas/*/kata.toml",
+    "checker/**/*",
+    "noxfile.py",
+    "pyproject.toml",
+    ".github/workflows/*",
+)
+
+
+@dataclass
+class Grade:
+    submission: Path
+    results: list[KataResult]
+    katas: list[Kata]
+    protected_changes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return score(self.katas, self.results)["score"]
+
+    @property
+    def max_score(self) -> int:
+        return score(self.katas, self.results)["max_score"]
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for r in self.results if r.status == PASS)
+
+    def summary_line(self) -> str:
+        return f"{self.passed}/{len(self.katas)} katas pass, score {self.score}/{self.max_score}"
+
+
+def _points(kata: Kata) -> int:
+    return POINTS.get(kata.difficulty, 1)
+
+
+def score(katas: list[Kata], results: list[KataResult]) -> dict[str, int]:
+    by_id = {k.id: k for k in katas}
+    passing = [r for r in results if r.status == PASS]
+    return {
+        "score": sum(_points(by_id[r.id]) for r in passing),
+        "max_score": sum(_points(by_id[r.id]) for r in results),
+        "passed": len(passing),
+        "total": len(results),
+    }
+
+
+def collect_submission(catalog: Catalog, katas: list[Kata], submission: Path, tree: Path) -> None:
+    """Copy each kata's editable files (as our kata.toml lists them) into tree/NN_slug/."""
+    for kata in katas:
+        target = tree / kata.id
+        target.mkdir(parents=True, exist_ok=True)
+        for name in kata.files:
+            source = submission / "katas" / kata.id / name
+            # Only regular files inside the submission: a symlink could point at anything.
+            if source.is_file() and not source.is_symlink():
+                destination = target / name
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, destination)
+
+
+def protected_changes(catalog: Catalog, submission: Path) -> list[str]:
+    """Protected files that differ from ours, are missing, or were added in the submission."""
+    changes = []
+    for pattern in PROTECTED_GLOBS:
+        ours = {p.relative_to(catalog.root) for p in catalog.root.glob(pattern) if _counts(p)}
+        theirs = {p.relative_to(submission) for p in submission.glob(pattern) if _counts(p)}
+        for path in sorted(ours | theirs):
+            if path not in theirs:
+                changes.append(f"{path} (deleted)")
+            elif path not in ours:
+                changes.append(f"{path} (added)")
+            elif not filecmp.cmp(catalog.root / path, submission / path, shallow=False):
+                changes.append(f"{path} (modified)")
+    return sorted(set(changes))
+
+
+def _counts(path: Path) -> bool:
+    return path.is_file() and "__pycache__" not in path.parts
+
+
+def grade(
+    catalog: Catalog, katas: list[Kata], submissions: list[Path], parallel: int
+) -> list[Grade]:
+    grades = []
+    with tempfile.TemporaryDirectory(prefix="katas-grade-") as scratch:
+        jobs: list[tuple[Kata, Path | None]] = []
+        for index, submission in enumerate(submissions):
+            tree = Path(scratch) / str(index)
+            collect_submission(catalog, katas, submission, tree)
+            jobs += [(kata, tree) for kata in katas]
+        results = run_many(jobs, parallel)
+    for index, submission in enumerate(submissions):
+        chunk = results[index * len(katas) : (index + 1) * len(katas)]
+        grades.append(Grade(submission, chunk, katas, protected_changes(catalog, submission)))
+    return grades
