@@ -35,7 +35,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
-    verbs.add_parser("list", help="every kata with its difficulty and last known status")
+    listing = verbs.add_parser("list", help="every kata by track, with its last known status")
+    listing.add_argument("--pending", action="store_true", help="only katas not passing yet")
+    listing.add_argument("--done", action="store_true", help="only katas that pass")
+    listing.add_argument("--track", default=None, help="only katas of this track")
+
+    watch = verbs.add_parser("watch", help="re-run a kata on every save (the main loop)")
+    watch.add_argument("kata", nargs="?", metavar="KATA", help="default: the first not passing")
+    watch.add_argument(
+        "--manual", action="store_true", help="re-run only on r (when saves go unnoticed)"
+    )
+
+    hint = verbs.add_parser("hint", help="show the next hint of a kata")
+    hint.add_argument("kata", metavar="KATA")
+    hint.add_argument("--all", action="store_true", help="every hint at once")
+
+    verbs.add_parser("next", help="the first kata not passing yet, and where to start")
+
+    reset = verbs.add_parser("reset", help="restore a kata's original stub")
+    reset.add_argument("katas", nargs="*", metavar="KATA")
+    reset.add_argument("--all", action="store_true", help="every kata")
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    solution = verbs.add_parser("solution", help="the reference solution, once the kata passes")
+    solution.add_argument("kata", metavar="KATA")
+    solution.add_argument("--show-anyway", action="store_true", help="show it before passing")
+
+    serve = verbs.add_parser("serve", help="run a kata's app on 127.0.0.1 to try it by hand")
+    serve.add_argument("kata", metavar="KATA")
+    serve.add_argument("--port", type=int, default=8000)
 
     check = verbs.add_parser("check", help="run the specs of some katas (all by default)")
     check.add_argument(
@@ -62,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("katas", nargs="*", metavar="KATA")
     verify.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    snapshot = dev_verbs.add_parser(
+        "snapshot", help="store the current stubs as the originals that `reset` restores"
+    )
+    snapshot.add_argument("katas", nargs="*", metavar="KATA")
     return parser
 
 
@@ -85,29 +117,63 @@ def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
         catalog = Catalog.load((args.root or find_root()).resolve())
-        if args.verb == "list":
-            return cmd_list(catalog)
-        if args.verb == "check":
-            return cmd_check(catalog, args)
-        if args.verb == "grade":
-            return cmd_grade(catalog, args)
-        if args.verb == "dev" and args.dev_verb == "verify":
-            return cmd_verify(catalog, args)
+        return _dispatch(catalog, args)
     except (CatalogError, UsageError) as exc:
         print(f"python -m checker: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    raise AssertionError(f"unhandled verb {args.verb}")
 
 
-def cmd_list(catalog: Catalog) -> int:
-    progress = state.load(catalog.root)
-    print(f"{'kata':<24} {'difficulty':<10} {'status':<8} title")
-    for kata in catalog.katas:
-        status = state.status_of(progress, kata.id) or "-"
-        print(f"{kata.id:<24} {kata.difficulty:<10} {status:<8} {kata.title}")
-    done = sum(1 for k in catalog.katas if state.status_of(progress, k.id) == PASS)
-    print(f"{done}/{len(catalog.katas)} katas pass (as of the last check)")
-    return EXIT_OK
+def _dispatch(catalog: Catalog, args: argparse.Namespace) -> int:
+    from checker import learn
+
+    verb = args.verb
+    if verb == "list":
+        if args.pending and args.done:
+            raise UsageError("--pending and --done exclude each other")
+        return learn.list_katas(
+            catalog, print, pending=args.pending, done=args.done, track=args.track
+        )
+    if verb == "check":
+        return cmd_check(catalog, args)
+    if verb == "grade":
+        return cmd_grade(catalog, args)
+    if verb == "watch":
+        from checker import watch
+
+        return watch.watch(catalog, args.kata, args.manual)
+    if verb == "hint":
+        return learn.hint(catalog, catalog.resolve(args.kata), print, show_all=args.all)
+    if verb == "next":
+        return learn.next_kata(catalog, print)
+    if verb == "reset":
+        if not args.katas and not args.all:
+            raise UsageError("reset needs KATA names or --all")
+        katas = list(catalog.katas) if args.all else catalog.select(args.katas)
+        return learn.reset(catalog, katas, print, confirm=lambda q: args.yes or _ask(q))
+    if verb == "solution":
+        kata = catalog.resolve(args.kata)
+        return learn.solution(catalog, kata, print, force=args.show_anyway)
+    if verb == "serve":
+        from checker import serve
+
+        return serve.serve(catalog, catalog.resolve(args.kata), args.port)
+    if verb == "dev" and args.dev_verb == "verify":
+        return cmd_verify(catalog, args)
+    if verb == "dev" and args.dev_verb == "snapshot":
+        from checker import originals
+
+        for kata in catalog.select(args.katas):
+            for path in originals.snapshot(kata):
+                print(f"wrote {path.relative_to(catalog.root)}")
+        return EXIT_OK
+    raise AssertionError(f"unhandled verb {verb}")
+
+
+def _ask(question: str) -> bool:
+    if not sys.stdin.isatty():
+        print(question + "(no terminal to answer: pass --yes)")
+        return False
+    return input(question).strip().lower() in ("y", "yes")
 
 
 def cmd_check(catalog: Catalog, args: argparse.Namespace) -> int:
@@ -123,6 +189,11 @@ def cmd_check(catalog: Catalog, args: argparse.Namespace) -> int:
         state.record_statuses(catalog.root, {r.id: r.status for r in results})
     label = "your katas" if impl_root is None else str(args.impl_root)
     _emit_reports(args, katas, results, label, extra={})
+    if len(katas) == 1 and results[0].status == PASS and args.format == "human" and not args.output:
+        from checker import learn
+
+        print()
+        print(learn.debrief(katas[0]))
     return EXIT_OK if all(r.status == PASS for r in results) else EXIT_FAILED
 
 

@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checker import originals
 from checker.catalog import DIFFICULTIES, Catalog, Kata
 from checker.results import ERROR, FAIL, PASS, KataResult
 from checker.runner import run_many
@@ -62,6 +63,7 @@ def metadata_problems(catalog: Catalog, kata: Kata) -> list[str]:
             problems.append(f"stub file {name} is listed in kata.toml but missing")
         if not (catalog.solutions_dir / kata.id / name).is_file():
             problems.append(f"solutions/{kata.id}/{name} is missing")
+    problems += originals.problems(kata)
     numbers = [k.number for k in catalog.katas if k.number == kata.number]
     if len(numbers) > 1:
         problems.append(f"number {kata.number:02d} is used by {len(numbers)} katas")

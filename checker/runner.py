@@ -35,8 +35,16 @@ PYTEST_EXIT_MESSAGES = {
 }
 
 
-def run_kata(kata: Kata, impl_root: Path | None = None) -> KataResult:
-    """Run `kata`'s specs against impl_root/<kata.id> (or the kata folder) in a fresh process."""
+def run_kata(
+    kata: Kata,
+    impl_root: Path | None = None,
+    on_start: Callable[[subprocess.Popen], None] | None = None,
+) -> KataResult:
+    """Run `kata`'s specs against impl_root/<kata.id> (or the kata folder) in a fresh process.
+
+    `on_start` receives the process, so that a caller (the watch loop) can stop it early with
+    stop_process().
+    """
     if kata.load_error:
         return KataResult(id=kata.id, status=ERROR, message=kata.load_error)
     started = time.perf_counter()
@@ -61,6 +69,8 @@ def run_kata(kata: Kata, impl_root: Path | None = None) -> KataResult:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # one process group: a kill reaches the learner's children
             )
+            if on_start is not None:
+                on_start(process)
             try:
                 exit_code = process.wait(timeout=limit)
             except subprocess.TimeoutExpired:
@@ -111,6 +121,11 @@ def _worker_env() -> dict[str, str]:
     env.pop("PYTEST_ADDOPTS", None)
     env.pop("PYTHONSTARTUP", None)
     return env
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a kata's worker and everything it started."""
+    _kill_group(process)
 
 
 def _kill_group(process: subprocess.Popen) -> None:

@@ -50,3 +50,13 @@ def record_statuses(root: Path, statuses: dict[str, str]) -> None:
 
 def status_of(state: dict, kata_id: str) -> str:
     return state["katas"].get(kata_id, {}).get("status", "")
+
+
+def hints_shown(state: dict, kata_id: str) -> int:
+    return int(state["katas"].get(kata_id, {}).get("hints_shown", 0))
+
+
+def set_hints_shown(root: Path, kata_id: str, count: int) -> None:
+    state = load(root)
+    kata_entry(state, kata_id)["hints_shown"] = count
+    save(root, state)

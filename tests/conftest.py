@@ -74,6 +74,8 @@ class Tree:
         (kata / "README.md").write_text(f"# {kata_id}\n")
         (kata / "kata.toml").write_text(kata_toml(kata_id, time_limit))
         (kata / "app.py").write_text(textwrap.dedent(app))
+        (kata / ".original").mkdir()
+        (kata / ".original" / "app.py.orig").write_text(textwrap.dedent(app))
         (kata / ".spec" / "test_spec.py").write_text(textwrap.dedent(spec))
         if solution is not None:
             solved = self.root / "solutions" / kata_id
