@@ -1,0 +1,27 @@
+"""Kata 09 reference solution: routers in their own modules, included under /v1 and /v2."""
+
+from fastapi import APIRouter, Depends, FastAPI, Response
+from routers import authors, books
+from store import AUTHORS, BOOKS
+
+app = FastAPI(title="Bookshop catalogue")
+
+
+def mark_deprecated(response: Response) -> None:
+    """Tells v1 clients to move on (RFC 9745's Deprecation header)."""
+    response.headers["Deprecation"] = "true"
+
+
+# The same routers under both prefixes; v1 adds the deprecation notice to each of its routes.
+v1 = APIRouter(prefix="/v1", dependencies=[Depends(mark_deprecated)])
+v1.include_router(books.v1_router)
+v1.include_router(books.router)
+v1.include_router(authors.router)
+
+v2 = APIRouter(prefix="/v2")
+v2.include_router(books.v2_router)
+v2.include_router(books.router)
+v2.include_router(authors.router)
+
+app.include_router(v1)
+app.include_router(v2)

@@ -1,0 +1,1 @@
+"""The bookshop's routers: one module per resource."""

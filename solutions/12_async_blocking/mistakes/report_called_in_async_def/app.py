@@ -1,0 +1,68 @@
+"""The SDK call legacy_report() is made inside `async def`: it holds the event loop for DELAY.
+
+"It's only a function call" -- but a synchronous one that sleeps, so every other request waits.
+"""
+
+import asyncio
+import hashlib
+import time
+
+from fastapi import FastAPI, Query
+from fastapi.concurrency import run_in_threadpool
+
+app = FastAPI(title="Market reports")
+
+DELAY = 0.2  # seconds every slow helper takes; the specs change it
+ITERATIONS = 600_000  # PBKDF2 rounds in checksum(); the specs change it to tune its cost
+PRICES: dict[str, float] = {"ACME": 12.5, "GLOBEX": 88.0, "INITECH": 3.75}
+
+
+# --- helpers you do not own: do not edit ---------------------------------------------------------
+
+
+def legacy_report(n: int) -> dict:
+    """A vendor SDK call: synchronous, it holds the calling thread for DELAY seconds."""
+    time.sleep(DELAY)
+    return {"report": n, "rows": n * 10, "source": "legacy-sdk"}
+
+
+async def fetch_price(symbol: str) -> float:
+    """An async price service: each call waits DELAY seconds without blocking anything."""
+    await asyncio.sleep(DELAY)
+    return PRICES[symbol]
+
+
+def checksum(data: bytes) -> str:
+    """CPU-heavy work: PBKDF2-SHA256 of data (hashlib releases the GIL while it runs)."""
+    return hashlib.pbkdf2_hmac("sha256", data, b"market-reports", ITERATIONS).hex()
+
+
+# --- your routes ---------------------------------------------------------------------------------
+
+
+@app.get("/ping")
+async def ping():
+    return {"pong": True}
+
+
+@app.get("/sleep")
+async def sleep():
+    await asyncio.sleep(DELAY)  # yields to the loop: other requests run meanwhile
+    return {"slept": DELAY}
+
+
+@app.get("/report/{n}")
+async def report(n: int):
+    return legacy_report(n)
+
+
+@app.get("/prices")
+async def prices(symbols: list[str] = Query()):
+    values = await asyncio.gather(*(fetch_price(symbol) for symbol in symbols))
+    return dict(zip(symbols, values, strict=True))
+
+
+@app.get("/checksum")
+async def get_checksum(data: str):
+    digest = await run_in_threadpool(checksum, data.encode())
+    return {"checksum": digest}
