@@ -51,3 +51,17 @@ def lint(session: nox.Session) -> None:
     _install(session, ".[dev]")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The speed figures (check vs plain pytest, watch vs cold pytest, start-up); no asserts."""
+    _install(session, ".")
+    session.run("python", "-m", "checker", "dev", "bench", *session.posargs)
+
+
+@nox.session
+def flake(session: nox.Session) -> None:
+    """Run katas repeatedly (solutions and stubs) and list every spec whose verdict changed."""
+    _install(session, ".")
+    session.run("python", "-m", "checker", "dev", "flake", *session.posargs)

@@ -12,11 +12,13 @@ import os
 import sys
 from pathlib import Path
 
-from checker import reports, state
+from checker import state
 from checker.catalog import Catalog, CatalogError, find_root
 from checker.results import PASS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Kept here rather than imported from checker.reports, so that `list` starts without loading it.
+REPORT_FORMATS = ("human", "json", "junit", "github")
 
 
 class UsageError(Exception):
@@ -90,6 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("katas", nargs="*", metavar="KATA")
     verify.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    bench = dev_verbs.add_parser("bench", help="speed figures: check, watch, start-up")
+    bench.add_argument("--repeats", type=int, default=3)
+    bench.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    flaky = dev_verbs.add_parser("flake", help="run katas many times; report changed verdicts")
+    flaky.add_argument("katas", nargs="*", metavar="KATA")
+    flaky.add_argument("--rounds", type=int, default=10)
+    flaky.add_argument("--load", type=int, default=0, help="extra busy processes during the run")
+    flaky.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    dev_verbs.add_parser("table", help="print the README's kata table (markdown)")
     snapshot = dev_verbs.add_parser(
         "snapshot", help="store the current stubs as the originals that `reset` restores"
     )
@@ -100,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=(*reports.FORMATS, "github"),
+        choices=REPORT_FORMATS,
         default="human",
         help="what is printed (github: summary, annotations and step outputs for Actions)",
     )
@@ -159,6 +170,27 @@ def _dispatch(catalog: Catalog, args: argparse.Namespace) -> int:
         return serve.serve(catalog, catalog.resolve(args.kata), args.port)
     if verb == "dev" and args.dev_verb == "verify":
         return cmd_verify(catalog, args)
+    if verb == "dev" and args.dev_verb == "bench":
+        from checker import bench
+
+        bench.run(catalog, args.repeats, args.jobs, lambda line: print(line, flush=True))
+        return EXIT_OK
+    if verb == "dev" and args.dev_verb == "flake":
+        from checker import flake
+
+        katas = catalog.select(args.katas)
+        seen = flake.flake(catalog, katas, args.rounds, args.load, args.jobs,
+                           lambda line: print(line, flush=True))  # fmt: skip
+        print(flake.render(seen, args.rounds, args.load))
+        return EXIT_OK if all(len(counts) == 1 for counts in seen.values()) else EXIT_FAILED
+    if verb == "dev" and args.dev_verb == "table":
+        print("| # | kata | difficulty | track | assumes |")
+        print("| --- | --- | --- | --- | --- |")
+        for kata in catalog.katas:
+            assumes = ", ".join(a[:2] for a in kata.assumes) or "-"
+            link = f"[{kata.title}](katas/{kata.id}/README.md)"
+            print(f"| {kata.number:02d} | {link} | {kata.difficulty} | {kata.track} | {assumes} |")
+        return EXIT_OK
     if verb == "dev" and args.dev_verb == "snapshot":
         from checker import originals
 
@@ -198,7 +230,7 @@ def cmd_check(catalog: Catalog, args: argparse.Namespace) -> int:
 
 
 def cmd_grade(catalog: Catalog, args: argparse.Namespace) -> int:
-    from checker import grade
+    from checker import grade, reports
 
     katas = catalog.select(args.kata)
     _check_jobs(args)
@@ -239,7 +271,7 @@ def _check_jobs(args: argparse.Namespace) -> None:
 
 
 def _emit_reports(args, katas, results, label: str, extra: dict, headline: str = "") -> None:
-    from checker import grade
+    from checker import grade, reports
 
     points = grade.score(katas, results)
     extra = {**points, **extra}

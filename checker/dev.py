@@ -64,6 +64,12 @@ def metadata_problems(catalog: Catalog, kata: Kata) -> list[str]:
         if not (catalog.solutions_dir / kata.id / name).is_file():
             problems.append(f"solutions/{kata.id}/{name} is missing")
     problems += originals.problems(kata)
+    known = {k.id for k in catalog.katas}
+    for assumed in kata.assumes:
+        if assumed not in known:
+            problems.append(f"assumes {assumed!r}, which is not a kata id")
+        elif assumed >= kata.id:
+            problems.append(f"assumes {assumed}, which comes later in the curriculum")
     numbers = [k.number for k in catalog.katas if k.number == kata.number]
     if len(numbers) > 1:
         problems.append(f"number {kata.number:02d} is used by {len(numbers)} katas")

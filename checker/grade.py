@@ -70,11 +70,18 @@ def score(katas: list[Kata], results: list[KataResult]) -> dict[str, int]:
     }
 
 
+# Parts of a kata folder that are not code the implementation imports.
+NOT_SUPPORT_FILES = (".spec", ".original", "__pycache__", "kata.toml", "README.md")
+
+
 def collect_submission(catalog: Catalog, katas: list[Kata], submission: Path, tree: Path) -> None:
-    """Copy each kata's editable files (as our kata.toml lists them) into tree/NN_slug/."""
+    """tree/NN_slug/: our kata's support files (a given store.py, say), then the learner's
+    editable files (as our kata.toml lists them) from the submission, and nothing else."""
     for kata in katas:
         target = tree / kata.id
-        target.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(kata.path, target, ignore=shutil.ignore_patterns(*NOT_SUPPORT_FILES))
+        for name in kata.files:
+            (target / name).unlink(missing_ok=True)  # only the learner's own version counts
         for name in kata.files:
             source = submission / "katas" / kata.id / name
             # Only regular files inside the submission: a symlink could point at anything.
@@ -109,11 +116,18 @@ def grade(
 ) -> list[Grade]:
     grades = []
     with tempfile.TemporaryDirectory(prefix="katas-grade-") as scratch:
+        # The specs are read from a copy taken before any learner code runs, so code that writes
+        # into this tree cannot change how a later kata or a later submission is graded.
+        trusted = Path(scratch) / "trusted"
+        shutil.copytree(catalog.root / "katas", trusted / "katas",
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        snapshot = Catalog.load(trusted)
+        katas_to_run = [snapshot.resolve(k.id) for k in katas]
         jobs: list[tuple[Kata, Path | None]] = []
         for index, submission in enumerate(submissions):
             tree = Path(scratch) / str(index)
             collect_submission(catalog, katas, submission, tree)
-            jobs += [(kata, tree) for kata in katas]
+            jobs += [(kata, tree) for kata in katas_to_run]
         results = run_many(jobs, parallel)
     for index, submission in enumerate(submissions):
         chunk = results[index * len(katas) : (index + 1) * len(katas)]

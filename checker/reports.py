@@ -102,7 +102,9 @@ def human_report(
     from rich.text import Text
 
     by_id = {k.id: k for k in katas}
-    table = Table(title=f"Katas checked against {impl_label}", title_justify="left", expand=False)
+    table = Table(
+        title=Text(f"Katas checked against {impl_label}"), title_justify="left", expand=False
+    )
     table.add_column("kata")
     table.add_column("title")
     table.add_column("status")
@@ -118,12 +120,13 @@ def human_report(
             detail = f"{problem.name}: {problem.message}"
             if problem.location:
                 detail += f" [at {_location_path(kata, problem.location, impl_label)}]"
+        # Text, not str: a message such as "list[str]" must not be read as rich markup.
         table.add_row(
-            result.id,
-            kata.title if kata else "",
+            Text(result.id),
+            Text(kata.title if kata else ""),
             Text(STATUS_LABELS[result.status], style=STATUS_STYLES[result.status]),
             f"{result.passed}/{len(result.tests)}",
-            _clip(detail),
+            Text(_clip(detail)),
         )
     buffer = StringIO()
     console = Console(

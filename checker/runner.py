@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from checker.catalog import Kata
 from checker.results import ERROR, FAIL, PASS, TIMEOUT, KataResult, SpecResult, read_events
+from checker.warm import WarmWorker, WarmWorkerError
 
 # The folder holding this checker package: workers import the checker from here, whichever
 # catalog (project root) they run specs from.
@@ -38,78 +41,170 @@ PYTEST_EXIT_MESSAGES = {
 def run_kata(
     kata: Kata,
     impl_root: Path | None = None,
-    on_start: Callable[[subprocess.Popen], None] | None = None,
+    on_start: Callable[[Callable[[], None]], None] | None = None,
+    warm: WarmWorker | None = None,
 ) -> KataResult:
     """Run `kata`'s specs against impl_root/<kata.id> (or the kata folder) in a fresh process.
 
-    `on_start` receives the process, so that a caller (the watch loop) can stop it early with
-    stop_process().
+    With `warm`, the process is forked from that warm worker (imports already done); without,
+    it is a new interpreter. `on_start` receives a function that stops the run at once (the
+    watch loop uses it when the learner quits or saves again).
     """
     if kata.load_error:
         return KataResult(id=kata.id, status=ERROR, message=kata.load_error)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"katas-{kata.id}-") as scratch:
         scratch_dir = Path(scratch)
-        results_file = scratch_dir / "results.jsonl"
-        output_file = scratch_dir / "output.txt"
         work_dir = scratch_dir / "cwd"  # the learner's relative paths land here, not in the repo
         work_dir.mkdir()
-        command = [sys.executable, "-m", "checker.worker", str(kata.spec_dir), str(results_file)]
-        if impl_root is not None:
-            command += ["--impl-root", str(impl_root.resolve())]
+        # The specs run from a private copy of the kata folder: code under test that writes into
+        # or deletes from .spec changes nothing that the next run (or the next fork graded) sees.
+        kata_copy = scratch_dir / "kata" / kata.id
+        shutil.copytree(kata.path, kata_copy, ignore=shutil.ignore_patterns("__pycache__"))
+        specs_before = _snapshot(kata.spec_dir)
+        job = {
+            "spec_dir": str(kata_copy / ".spec"),
+            "results_file": str(scratch_dir / "results.jsonl"),
+            "output_file": str(scratch_dir / "output.txt"),
+            "impl_root": str((impl_root or kata.path.parent).resolve()),
+            "cwd": str(work_dir),
+        }
         limit = kata.time_limit_s + STARTUP_ALLOWANCE_S
-        timed_out = False
-        with output_file.open("wb") as output:
-            process = subprocess.Popen(
+        run = _start_warm(warm, job) if warm is not None else None
+        run = run or _ColdRun(job)
+        if on_start is not None:
+            on_start(run.stop)
+        exit_code = run.wait(limit)
+        timed_out = exit_code is None
+        if timed_out:
+            run.stop()
+            exit_code = run.wait(None)
+        run.stop()  # children the learner's code left running
+        tampered = _changes(specs_before, _snapshot(kata.spec_dir))
+        result = _interpret(
+            kata,
+            read_events(Path(job["results_file"])),
+            exit_code=exit_code if exit_code is not None else -9,
+            timed_out=timed_out,
+            limit_s=limit,
+            output_tail=_tail(Path(job["output_file"])),
+        )
+    if tampered:
+        result.status = ERROR
+        result.message = (
+            f"the code under test changed the kata's hidden specs ({', '.join(tampered)}); this "
+            "run used an untouched copy, but restore them (`git checkout katas/"
+            f"{kata.id}/.spec`) and leave .spec alone"
+        )
+    result.duration_s = time.perf_counter() - started
+    return result
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(directory)): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def _changes(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
+    changed = [f"{name} deleted" for name in before if name not in after]
+    changed += [f"{name} added" for name in after if name not in before]
+    changed += [
+        f"{name} modified" for name in before if name in after and before[name] != after[name]
+    ]
+    return changed
+
+
+class _ColdRun:
+    """The worker as a new interpreter: `python -m checker.worker`."""
+
+    def __init__(self, job: dict) -> None:
+        command = [sys.executable, "-m", "checker.worker", job["spec_dir"], job["results_file"]]
+        if job["impl_root"]:
+            command += ["--impl-root", job["impl_root"]]
+        with open(job["output_file"], "wb") as output:
+            self.process = subprocess.Popen(
                 command,
-                cwd=work_dir,
-                env=_worker_env(),
+                cwd=job["cwd"],
+                env=worker_env(),
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # one process group: a kill reaches the learner's children
             )
-            if on_start is not None:
-                on_start(process)
-            try:
-                exit_code = process.wait(timeout=limit)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _kill_group(process)
-                exit_code = process.wait()
-            finally:
-                _kill_group(process)  # children the learner's code left running
-        result = _interpret(
-            kata,
-            read_events(results_file),
-            exit_code=exit_code,
-            timed_out=timed_out,
-            limit_s=limit,
-            output_tail=_tail(output_file),
-        )
-    result.duration_s = time.perf_counter() - started
-    return result
+
+    def wait(self, timeout: float | None) -> int | None:
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self) -> None:
+        _kill_group(self.process.pid)
+
+
+class _WarmRun:
+    """The worker as a fork of a warm worker (see checker.warm)."""
+
+    def __init__(self, warm: WarmWorker, pid: int) -> None:
+        self.warm, self.pid, self.exit_code = warm, pid, None
+
+    def wait(self, timeout: float | None) -> int | None:
+        if self.exit_code is None:
+            self.exit_code = self.warm.wait(timeout)
+        return self.exit_code
+
+    def stop(self) -> None:
+        _kill_group(self.pid)
+
+
+def _start_warm(warm: WarmWorker, job: dict) -> _WarmRun | None:
+    try:
+        return _WarmRun(warm, warm.start(job))
+    except WarmWorkerError:
+        warm.close()  # broken: its owner starts a new one, and this run goes cold
+        return None
 
 
 def run_many(
     jobs: Iterable[tuple[Kata, Path | None]],
     parallel: int,
     on_result: Callable[[KataResult], None] | None = None,
+    warm: bool = True,
 ) -> list[KataResult]:
-    """Run (kata, impl_root) jobs, `parallel` at a time; results in the order of `jobs`."""
+    """Run (kata, impl_root) jobs, `parallel` at a time; results in the order of `jobs`.
+
+    With `warm`, each of the `parallel` slots keeps one warm worker and forks every run from it.
+    """
     jobs = list(jobs)
+    slots = max(1, min(parallel, len(jobs)))
+    idle: queue.Queue[WarmWorker | None] = queue.Queue()
+    for _ in range(slots):
+        idle.put(WarmWorker(worker_env(), CHECKER_HOME) if warm else None)
 
     def one(job: tuple[Kata, Path | None]) -> KataResult:
-        result = run_kata(job[0], job[1])
+        worker = idle.get()
+        try:
+            result = run_kata(job[0], job[1], warm=worker)
+        finally:
+            idle.put(worker)
         if on_result is not None:
             on_result(result)
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        return list(pool.map(one, jobs))
+    try:
+        with ThreadPoolExecutor(max_workers=slots) as pool:
+            return list(pool.map(one, jobs))
+    finally:
+        while not idle.empty():
+            worker = idle.get()
+            if worker is not None:
+                worker.close()
 
 
-def _worker_env() -> dict[str, str]:
+def worker_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(CHECKER_HOME), env.get("PYTHONPATH", "")) if p
@@ -123,14 +218,9 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-def stop_process(process: subprocess.Popen) -> None:
-    """Stop a kata's worker and everything it started."""
-    _kill_group(process)
-
-
-def _kill_group(process: subprocess.Popen) -> None:
+def _kill_group(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)
 
 
 def _tail(path: Path) -> str:

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 SPEC_CONFIG = Path(__file__).with_name("spec_pytest.ini")
+# A learner's runaway allocation ends as a MemoryError in that kata, not as a machine that swaps.
+MEMORY_LIMIT_BYTES = 3 * 2**30
 
 
 def pytest_args(spec_dir: Path, results_file: Path | None, impl_root: Path | None) -> list[str]:
@@ -37,8 +39,24 @@ def pytest_args(spec_dir: Path, results_file: Path | None, impl_root: Path | Non
     return args
 
 
+def limit_memory(limit: int = MEMORY_LIMIT_BYTES) -> None:
+    """Cap the heap (RLIMIT_DATA: what malloc and anonymous mmap can take) of this process."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft == resource.RLIM_INFINITY or soft > limit:
+            resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this platform: the time limit still ends a runaway kata
+
+
 def run_specs(spec_dir: Path, results_file: Path | None, impl_root: Path | None) -> int:
     import pytest
+
+    limit_memory()
 
     from checker.results import append_event
 

@@ -64,6 +64,21 @@ BROKEN = {
         'print("::error::boom")\nprint("1/1 katas pass")\n'
         + GOOD_APP.replace('{"pong": True}', '{"pong": "yes"}'),
     ),
+    "15_writes_into_specs": (
+        "error",
+        "changed the kata's hidden specs (test_zz.py added, test_spec.py modified)",
+        "from pathlib import Path\n"
+        "spec = Path(__file__).parent / '.spec'\n"
+        "(spec / 'test_zz.py').write_text('def test_free():\\n    pass\\n')\n"
+        "(spec / 'test_spec.py').write_text('def test_ok():\\n    pass\\n')\n" + GOOD_APP,
+    ),
+    "16_deletes_a_spec": (
+        "error",
+        "test_spec.py deleted",
+        "from pathlib import Path\n(Path(__file__).parent / '.spec' / 'test_spec.py').unlink()\n"
+        + GOOD_APP,
+    ),
+    "17_eats_memory": ("error", "MemoryError", "hoard = bytearray(16 * 2**30)\n" + GOOD_APP),
 }
 
 

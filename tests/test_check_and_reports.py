@@ -88,3 +88,10 @@ def test_check_records_progress_that_list_shows(small):
 def test_checking_solutions_does_not_touch_progress(small):
     small.run("check", "--impl-root", str(small.root / "solutions"))
     assert not (small.root / ".katas-state.json").exists()
+
+
+def test_messages_are_shown_verbatim_not_as_markup(tree):
+    tree.add_kata(
+        "01_ping", GOOD_APP, spec='def test_x():\n    assert False, "use list[str] [bold]here"\n'
+    )
+    assert "use list[str] [bold]here" in tree.run("check").stdout

@@ -117,3 +117,15 @@ def test_junit_is_well_formed_junit(trusted, tmp_path):
             for outcome in (case.find("failure"), case.find("error")):
                 if outcome is not None:
                     assert outcome.get("message")
+
+
+def test_support_files_the_learner_does_not_edit_come_from_the_trusted_tree(tree, tmp_path):
+    app_with_store = "from store import ANSWER\n" + GOOD_APP.replace(
+        '{"pong": True}', '{"pong": ANSWER}'
+    )
+    kata = tree.add_kata("01_store", app_with_store, solution=app_with_store)
+    (kata / "store.py").write_text("ANSWER = True\n")
+    fork = fork_of(tree, tmp_path / "ada")
+    (fork / "katas" / "01_store" / "store.py").write_text("ANSWER = 'tampered'\n")
+    _, report = grade_json(tree, str(fork))
+    assert report["katas"][0]["status"] == "pass", report["katas"][0]

@@ -80,27 +80,20 @@ def test_q_quits_at_once_while_a_kata_hangs(tree):
     catalog = Catalog.load(tree.root)
     keys, screen = QueueKeys(), Screen()
     watch = WatchSession(catalog, catalog.katas[0], keys, screen, clear_screen=False, poll_s=0.05)
-    processes = []
-    original = watch._start_run
-
-    def remember_process() -> None:
-        original()
-        run = watch._run
-        deadline = time.monotonic() + 30
-        while run.process is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        processes.append(run.process)
-
-    watch._start_run = remember_process
     thread = threading.Thread(target=watch.run, daemon=True)
     thread.start()
     screen.wait_for("Status: running the specs")
+    deadline = time.monotonic() + 60
+    while (watch._run is None or watch._run.stop is None) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    warm_server = watch._warm.process
     time.sleep(1.0)  # the worker is now inside the endless handler
     started = time.monotonic()
     keys.press("q")
     thread.join(timeout=10)
     assert not thread.is_alive() and time.monotonic() - started < 3
-    processes[0].wait(timeout=5)  # the hanging worker was stopped, not left running
+    # The run was stopped and the warm worker closed, not left running.
+    assert warm_server.wait(timeout=5) is not None
 
 
 def test_watch_in_a_real_terminal_redraws_after_a_save(tree):

@@ -1,0 +1,170 @@
+"""A warm worker: imports pytest, FastAPI and their kin once, then forks a fresh child per kata run.
+
+Each run still gets a process of its own (the fork), in its own session so a kill reaches every
+process the learner's code started; only the import time is saved, which is most of the cost of a
+small kata. The server stays single-threaded so that forking it is safe, and it never imports the
+pytest plugins the worker names with -p (pytest could not rewrite their asserts afterwards).
+
+Protocol, one JSON object per line: the server says {"ready": true}; for each job the runner sends
+{"spec_dir", "results_file", "impl_root", "output_file", "cwd"} and the server answers
+{"pid": N} when the child starts and {"exit": code} when it ends (-signal when killed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+# What most katas import; a missing one is skipped.
+PRELOAD = (
+    "pytest",
+    "fastapi",
+    "fastapi.testclient",
+    "fastapi.security",
+    "starlette.testclient",
+    "pydantic",
+    "pydantic_settings",
+    "httpx",
+    "anyio",
+    "asgi_lifespan",
+    "sqlalchemy",
+    "checker.loading",
+    "checker.results",
+)
+
+
+class WarmWorkerError(Exception):
+    """The warm worker died or broke the protocol; the caller falls back to a cold process."""
+
+
+class WarmWorker:
+    """The runner's side: one server process, one job at a time."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "checker.warm"],
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            bufsize=1,
+            start_new_session=True,
+        )
+        self._ready = False
+
+    def _read(self, timeout: float | None) -> dict | None:
+        assert self.process.stdout is not None
+        if self.process.stdout.closed:
+            raise WarmWorkerError("the warm worker was closed")
+        if timeout is not None:
+            ready, _, _ = select.select([self.process.stdout], [], [], max(0.0, timeout))
+            if not ready:
+                return None
+        line = self.process.stdout.readline()
+        if not line:
+            raise WarmWorkerError("the warm worker exited")
+        return json.loads(line)
+
+    def start(self, job: dict) -> int:
+        """Send a job; return the pid of the child running it."""
+        if not self._ready:
+            if self._read(timeout=120) is None:
+                raise WarmWorkerError("the warm worker did not start in time")
+            self._ready = True
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.flush()
+        except (OSError, ValueError) as exc:  # ValueError: the pipe was closed by close()
+            raise WarmWorkerError(f"the warm worker cannot be reached: {exc}") from None
+        answer = self._read(timeout=60)
+        if not answer or "pid" not in answer:
+            raise WarmWorkerError(f"unexpected answer from the warm worker: {answer}")
+        return int(answer["pid"])
+
+    def wait(self, timeout: float | None) -> int | None:
+        """The child's exit code, or None if it is still running after `timeout` seconds."""
+        answer = self._read(timeout)
+        if answer is None:
+            return None
+        return int(answer["exit"])
+
+    def close(self) -> None:
+        for pipe in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                if pipe is not None:
+                    pipe.close()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+# --- the server side --------------------------------------------------------------------------
+
+
+def _preload() -> None:
+    for name in PRELOAD:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
+def _child(job: dict, channel_fds: tuple[int, int]) -> None:
+    """In the forked child: become a plain worker process for one kata, then exit."""
+    try:
+        os.setsid()
+        for fd in channel_fds:
+            os.close(fd)
+        null = os.open(os.devnull, os.O_RDONLY)
+        output = os.open(job["output_file"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(null, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        sys.stdin = open(0, closefd=False)  # noqa: SIM115 - the child's whole life
+        sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
+        os.chdir(job["cwd"])
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        from checker.worker import run_specs
+
+        impl_root = Path(job["impl_root"]) if job.get("impl_root") else None
+        code = run_specs(Path(job["spec_dir"]), Path(job["results_file"]), impl_root)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        os._exit(3)
+
+
+def serve() -> None:
+    sys.dont_write_bytecode = True
+    _preload()
+    requests, answers = sys.stdin, sys.stdout
+    answers.write(json.dumps({"ready": True}) + "\n")
+    answers.flush()
+    for line in requests:
+        job = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _child(job, (requests.fileno(), answers.fileno()))
+        answers.write(json.dumps({"pid": pid}) + "\n")
+        answers.flush()
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        answers.write(json.dumps({"exit": code}) + "\n")
+        answers.flush()
+
+
+if __name__ == "__main__":
+    serve()
