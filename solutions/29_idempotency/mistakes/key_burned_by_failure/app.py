@@ -1,0 +1,85 @@
+"""Marks the key in progress before charging and never clears the mark when the charge fails."""
+
+import asyncio
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, HTTPException, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+app = FastAPI(title="Payments")
+
+
+class ProcessorUnavailable(Exception):
+    """The card processor could not be reached: nothing was charged, the client may retry."""
+
+
+class PaymentProcessor:
+    """Stands in for the card network: charging takes a moment and costs real money."""
+
+    async def charge(self, account_id: str, amount_cents: int) -> str:
+        await asyncio.sleep(0.01)
+        return f"ch_{uuid.uuid4().hex[:16]}"
+
+
+PROCESSOR = PaymentProcessor()
+
+
+def get_processor() -> PaymentProcessor:
+    return PROCESSOR
+
+
+class PaymentIn(BaseModel):
+    account_id: str = Field(min_length=1, max_length=64)
+    amount_cents: int = Field(gt=0)
+
+
+PAYMENTS: list[dict] = []
+# Idempotency-Key -> the request it was first used with and the response that request got.
+IDEMPOTENCY: dict[str, dict] = {}
+
+
+@app.post("/payments", status_code=status.HTTP_201_CREATED)
+async def create_payment(
+    payment: PaymentIn,
+    idempotency_key: Annotated[str, Header(min_length=1, max_length=255)],
+    processor: Annotated[PaymentProcessor, Depends(get_processor)],
+):
+    request = payment.model_dump()  # parsed, so key order and whitespace do not matter
+    stored = IDEMPOTENCY.get(idempotency_key)
+    if stored is None:
+        # Claim the key at once, so a concurrent retry sees it and backs off.
+        IDEMPOTENCY[idempotency_key] = {"request": request, "status_code": None, "body": None}
+    elif stored["request"] != request:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            "Idempotency-Key was used with a different request",
+        )
+    elif stored["status_code"] is None:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "A request with this Idempotency-Key is in progress"
+        )
+    else:
+        return JSONResponse(
+            stored["body"],
+            status_code=stored["status_code"],
+            headers={"Idempotent-Replayed": "true"},
+        )
+    try:
+        charge_id = await processor.charge(payment.account_id, payment.amount_cents)
+    except ProcessorUnavailable:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "Payment processor unavailable")
+    record = {"id": len(PAYMENTS) + 1, **request, "charge_id": charge_id}
+    PAYMENTS.append(record)
+    IDEMPOTENCY[idempotency_key] = {
+        "request": request,
+        "status_code": status.HTTP_201_CREATED,
+        "body": record,
+    }
+    return record
+
+
+@app.get("/payments")
+async def list_payments():
+    return PAYMENTS
