@@ -6,6 +6,7 @@ written for a learner: what happened, where, and what to do next.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,11 +109,12 @@ def solution(catalog: Catalog, kata: Kata, out: Out, *, force: bool) -> int:
     return 0
 
 
-def debrief(kata: Kata) -> str:
+def debrief(kata: Kata, width: int = 96) -> str:
     lines = [f"Debrief for {kata.id}: what an interviewer may ask"]
     for number, item in enumerate(kata.debrief, start=1):
-        lines.append(f"\n{number}. {item.question}")
-        lines.append(f"   {item.answer}")
+        lines.append("")
+        lines += textwrap.wrap(f"{number}. {item.question}", width, subsequent_indent="   ")
+        lines += textwrap.wrap(item.answer, width, initial_indent="   ", subsequent_indent="   ")
     return "\n".join(lines)
 
 

@@ -30,7 +30,9 @@ def pytest_args(spec_dir: Path, results_file: Path | None, impl_root: Path | Non
         "-p", "no:cacheprovider",
         # Every kata's specs may share file names: import them by path, not by basename.
         "--import-mode=importlib",
-        "-q", "--tb=short", "--no-header",
+        "-q", "--no-header",
+        # Nothing reads pytest's traceback text, and rendering long chained tracebacks is slow.
+        "--tb=no",
     ]  # fmt: skip
     if results_file is not None:
         args += ["--results-file", str(results_file)]
