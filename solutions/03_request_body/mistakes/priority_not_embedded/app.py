@@ -1,0 +1,65 @@
+"""priority is a plain Body() without embed=True, so {"priority": 2} is a 422 and a bare 2 is accepted."""
+
+from fastapi import Body, FastAPI, HTTPException
+from pydantic import BaseModel
+
+app = FastAPI(title="Issue tracker")
+
+ISSUES: dict[int, dict] = {
+    1: {
+        "id": 1,
+        "project_id": 7,
+        "title": "Login page times out",
+        "description": None,
+        "priority": 2,
+        "labels": ["bug"],
+        "assignee": None,
+    },
+}
+NOTIFICATIONS: list[int] = []
+
+
+class IssueIn(BaseModel):
+    title: str
+    description: str | None = None
+    priority: int = 3
+    labels: list[str] = []
+
+
+class Assignee(BaseModel):
+    username: str
+    email: str
+
+
+def find_issue(issue_id: int) -> dict:
+    issue = ISSUES.get(issue_id)
+    if issue is None:
+        raise HTTPException(status_code=404, detail="Issue not found")
+    return issue
+
+
+# project_id is in the path, notify is a simple type (query), issue is a model (body).
+@app.post("/projects/{project_id}/issues", status_code=201)
+def create_issue(project_id: int, issue: IssueIn, notify: bool = False):
+    issue_id = max(ISSUES, default=0) + 1
+    record = {"id": issue_id, "project_id": project_id, **issue.model_dump(), "assignee": None}
+    ISSUES[issue_id] = record
+    if notify:
+        NOTIFICATIONS.append(issue_id)
+    return record
+
+
+# Two model parameters: FastAPI expects {"issue": {...}, "assignee": {...}}.
+@app.put("/issues/{issue_id}")
+def replace_issue(issue_id: int, issue: IssueIn, assignee: Assignee):
+    record = find_issue(issue_id)
+    record.update(issue.model_dump(), assignee=assignee.model_dump())
+    return record
+
+
+# A single simple value in the body: embed=True makes it {"priority": 2} instead of a bare 2.
+@app.patch("/issues/{issue_id}/priority")
+def set_priority(issue_id: int, priority: int = Body()):
+    record = find_issue(issue_id)
+    record["priority"] = priority
+    return record
