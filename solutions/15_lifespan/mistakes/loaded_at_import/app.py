@@ -1,0 +1,57 @@
+"""The model is built at import and only closed by the lifespan: a restarted app serves a closed model."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Query, Request
+
+# Which books were bought together: the "training data" the model loads.
+CO_PURCHASES: dict[int, list[int]] = {
+    1: [4, 2, 7, 9],
+    2: [1, 7],
+    4: [1, 9, 2],
+}
+
+
+class RecommendationModel:
+    """Stands in for an expensive model: loading it is slow and holds memory until close().
+
+    Keep this class as it is: the specs replace it with a subclass that counts instances.
+    """
+
+    def __init__(self) -> None:
+        self.closed = False
+        self._table = {book: list(similar) for book, similar in CO_PURCHASES.items()}
+
+    def recommend(self, book_id: int, limit: int) -> list[int]:
+        if self.closed:
+            raise RuntimeError("RecommendationModel is closed")
+        return self._table.get(book_id, [])[:limit]
+
+    def close(self) -> None:
+        self.closed = True
+        self._table = {}
+
+    def __enter__(self) -> "RecommendationModel":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+# Loaded once when the module is imported: "that is once, too".
+model = RecommendationModel()
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    model.close()
+
+
+app = FastAPI(title="Bookshop recommendations", lifespan=lifespan)
+
+
+@app.get("/books/{book_id}/recommendations")
+def recommendations(book_id: int, limit: int = Query(3, ge=1, le=10)):
+    return {"book_id": book_id, "recommendations": model.recommend(book_id, limit)}
