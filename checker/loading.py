@@ -8,6 +8,7 @@ directory is dropped before and after, so no module state survives from one spec
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -19,12 +20,12 @@ class ImplementationError(Exception):
 
 
 def _is_inside(path: str | None, directory: Path) -> bool:
+    # Pure string work, no file-system calls: this runs for every module in sys.modules around
+    # every spec. `directory` is resolved, and it is what went on sys.path, so modules imported
+    # from it carry it as a prefix.
     if not path:
         return False
-    try:
-        return Path(path).resolve().is_relative_to(directory)
-    except (OSError, ValueError):
-        return False
+    return os.path.abspath(path).startswith(str(directory) + os.sep)
 
 
 def purge_modules(directory: Path) -> None:
@@ -44,7 +45,7 @@ def learner_location(tb, directory: Path) -> str:
     for frame, lineno in traceback.walk_tb(tb):
         filename = frame.f_code.co_filename
         if _is_inside(filename, directory) and ".spec" not in Path(filename).parts:
-            found = f"{Path(filename).resolve().relative_to(directory)}:{lineno}"
+            found = f"{os.path.relpath(os.path.abspath(filename), directory)}:{lineno}"
     return found
 
 
