@@ -28,11 +28,21 @@ def _is_inside(path: str | None, directory: Path) -> bool:
     return os.path.abspath(path).startswith(str(directory) + os.sep)
 
 
+# Modules already seen to live outside a directory, by identity: the purge around every spec then
+# looks only at modules that are new since the last one.
+_seen_outside: dict[Path, dict[str, object]] = {}
+
+
 def purge_modules(directory: Path) -> None:
     directory = directory.resolve()
+    outside = _seen_outside.setdefault(directory, {})
     for name, module in list(sys.modules.items()):
+        if outside.get(name) is module:
+            continue
         if _is_inside(getattr(module, "__file__", None), directory):
             del sys.modules[name]
+        else:
+            outside[name] = module
 
 
 def learner_location(tb, directory: Path) -> str:

@@ -2,8 +2,7 @@
 
 Each run still gets a process of its own (the fork), in its own session so a kill reaches every
 process the learner's code started; only the import time is saved, which is most of the cost of a
-small kata. The server stays single-threaded so that forking it is safe, and it never imports the
-pytest plugins the worker names with -p (pytest could not rewrite their asserts afterwards).
+small kata. The server stays single-threaded so that forking it is safe.
 
 Protocol, one JSON object per line: the server says {"ready": true}; for each job the runner sends
 {"spec_dir", "results_file", "impl_root", "output_file", "cwd"} and the server answers
@@ -13,6 +12,7 @@ Protocol, one JSON object per line: the server says {"ready": true}; for each jo
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -35,8 +35,9 @@ PRELOAD = (
     "anyio",
     "asgi_lifespan",
     "sqlalchemy",
-    "checker.loading",
-    "checker.results",
+    "pytest_asyncio.plugin",
+    "checker.plugin",
+    "checker.worker",
 )
 
 
@@ -115,6 +116,15 @@ def _preload() -> None:
     for name in PRELOAD:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
+    # pytest's own plugins, which it would otherwise import at the start of every run.
+    with contextlib.suppress(Exception):
+        from _pytest.config import default_plugins
+
+        for name in default_plugins:
+            importlib.import_module(f"_pytest.{name}")
+    # pytest runs gc.collect() around a session; frozen, the preloaded objects are not walked
+    # again in every child (and stay shared, copy-on-write, between the forks).
+    gc.freeze()
 
 
 def _child(job: dict, channel_fds: tuple[int, int]) -> None:

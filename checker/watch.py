@@ -25,8 +25,8 @@ from checker.runner import CHECKER_HOME, run_kata, worker_env
 from checker.warm import WarmWorker
 
 KEYS_LINE = "Keys: h hint · r re-run · l list · n next kata (once it passes) · q quit"
-# A stat() of a few files ten times a second costs nothing and never misses a save.
-POLL_S = 0.1
+# A stat() of a few files twenty times a second costs nothing and never misses a save.
+POLL_S = 0.05
 DEBOUNCE_S = 0.05
 MISSED_SAVE_HINT = (
     "Your files changed, but no change was seen since the last run: this file system may not "

@@ -23,10 +23,6 @@ def pytest_args(spec_dir: Path, results_file: Path | None, impl_root: Path | Non
         "--rootdir", str(spec_dir),
         # No conftest.py above the spec folder (a learner's, say) may take part in the run.
         "--confcutdir", str(spec_dir),
-        # pytest_asyncio first: checker.plugin imports it, and a plugin imported before pytest
-        # registers it cannot have its asserts rewritten (PytestAssertRewriteWarning).
-        "-p", "pytest_asyncio.plugin",
-        "-p", "checker.plugin",
         "-p", "no:cacheprovider",
         # Every kata's specs may share file names: import them by path, not by basename.
         "--import-mode=importlib",
@@ -57,12 +53,16 @@ def limit_memory(limit: int = MEMORY_LIMIT_BYTES) -> None:
 
 def run_specs(spec_dir: Path, results_file: Path | None, impl_root: Path | None) -> int:
     import pytest
+    import pytest_asyncio.plugin
 
-    limit_memory()
-
+    from checker import plugin
     from checker.results import append_event
 
-    code = pytest.main(pytest_args(spec_dir, results_file, impl_root))
+    limit_memory()
+    # Plugins given as objects, not `-p` names: pytest would want to rewrite the asserts of a -p
+    # plugin, and warns when one was imported before it started (as a warm worker does).
+    plugins = [pytest_asyncio.plugin, plugin]
+    code = pytest.main(pytest_args(spec_dir, results_file, impl_root), plugins=plugins)
     if results_file is not None:
         append_event(results_file, {"event": "done", "exit_code": int(code)})
     return int(code)
