@@ -11,7 +11,9 @@ from checker.catalog import Kata
 from checker.results import ERROR, FAIL, PASS, TIMEOUT, KataResult, overall_status
 
 FORMATS = ("human", "json", "junit")
-MESSAGE_WIDTH = 300
+# The human table shows the whole teaching message (spec messages run to a few sentences); only
+# a runaway one, such as an exception with a huge repr, is cut.
+MESSAGE_WIDTH = 1200
 
 
 def render(fmt: str, katas: list[Kata], results: list[KataResult], impl_label: str) -> str:

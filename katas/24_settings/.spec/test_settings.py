@@ -167,6 +167,28 @@ async def test_environment_wins_over_dotenv(load_module, ledger_env, monkeypatch
     )
 
 
+async def test_unknown_dotenv_lines_are_ignored(load_module, ledger_env, tmp_path):
+    # A developer's .env also holds other tools' variables, and names from older releases.
+    write_dotenv(
+        tmp_path,
+        {
+            f"LEDGER_RETIRED_{secrets.token_hex(2).upper()}": "1",
+            f"OTHER_TOOL_{secrets.token_hex(2).upper()}": "x",
+        },
+    )
+    try:
+        module = load_module("app")
+    except Exception as exc:
+        pytest.fail(
+            f"a .env with an unknown LEDGER_* line and another tool's line stopped the app: {exc}. "
+            "BaseSettings rejects extra inputs by default, .env lines included: set "
+            "extra='ignore' in model_config."
+        )
+    async with serve(module.app) as client:
+        r = await client.get("/config")
+    assert r.status_code == 200, f"GET /config returned {r.status_code} with extra .env lines"
+
+
 @pytest.mark.parametrize(("raw", "expected"), [("1", True), ("off", False)])
 async def test_debug_is_parsed_as_a_boolean(load_module, ledger_env, monkeypatch, raw, expected):
     monkeypatch.setenv("LEDGER_DEBUG", raw)
