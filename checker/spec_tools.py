@@ -1,4 +1,4 @@
-"""Tools that specs import for measuring time and concurrency on the event loop they run on.
+"""Tools that specs import: clients for apps they build, and time and concurrency measurements.
 
 Timing specs follow shared/FASTAPI_NOTES.md: measure on one event loop (the `client` fixture),
 compare with ratios and 2x margins on both sides, never with tight absolute numbers.
@@ -9,8 +9,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
+
+import httpx
+
+BASE_URL = "http://testserver"
+
+
+@asynccontextmanager
+async def lifespan_client(app, **transport_options: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """An AsyncClient over `app` with its lifespan run: what the `client` fixture gives, for an
+    app a spec builds itself, or with transport options of its own (`client=(host, port)`,
+    `raise_app_exceptions=False`)."""
+    from asgi_lifespan import LifespanManager
+
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app, **transport_options)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+            yield client
 
 
 class Heartbeat:

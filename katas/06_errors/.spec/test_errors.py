@@ -5,7 +5,8 @@ import secrets
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
+
+from checker.spec_tools import lifespan_client
 
 
 async def send(client, method, url, hint="", **kwargs):
@@ -249,10 +250,8 @@ async def test_unexpected_error_is_a_500_envelope_that_reveals_nothing(app, ledg
     app.add_api_route("/_spec/explode", explode, methods=["GET"])
     # By default the transport re-raises the exception after the app's 500 handler has answered,
     # as a test framework should; here we want the response a client would get.
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as raw:
-            r = await raw.get("/_spec/explode")
+    async with lifespan_client(app, raise_app_exceptions=False) as raw:
+        r = await raw.get("/_spec/explode")
     assert r.status_code == 500, (
         f"GET /_spec/explode (raises RuntimeError) returned {r.status_code}"
     )

@@ -8,7 +8,8 @@ from http.cookies import CookieError, SimpleCookie
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
+
+from checker.spec_tools import lifespan_client
 
 WEEK = 7 * 24 * 60 * 60
 
@@ -47,11 +48,9 @@ async def test_diagnostics_reports_method_client_and_query(app):
     host = f"203.0.113.{random.randrange(1, 255)}"
     query = {"page": str(random.randrange(2, 50)), "sort": random.choice(["title", "price"])}
     # A client with an address of our own, so the answer cannot be a constant.
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app, client=(host, 40_000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            got = await client.get("/diagnostics", params=query)
-            posted = await client.post("/diagnostics")
+    async with lifespan_client(app, client=(host, 40_000)) as client:
+        got = await client.get("/diagnostics", params=query)
+        posted = await client.post("/diagnostics")
     assert got.status_code == 200, f"GET /diagnostics returned {got.status_code} {got.text}"
     body = got.json()
     seen = {key: body.get(key) for key in ("method", "client_host", "query")}

@@ -12,9 +12,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from checker.spec_tools import concurrently
-
-BASE_URL = "http://testserver"
+from checker.spec_tools import concurrently, lifespan_client
 
 
 @pytest.fixture
@@ -45,16 +43,6 @@ def models(kata_module):
 
 def expected_answer(model, book_id, limit=3):
     return [model.marker + book_id * 10 + i for i in range(limit)]
-
-
-@asynccontextmanager
-async def serving(app):
-    """Start the app (lifespan startup), yield a client, then shut it down (lifespan shutdown)."""
-    async with (
-        LifespanManager(app) as manager,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url=BASE_URL) as c,
-    ):
-        yield c
 
 
 def created_message(models, when):
@@ -89,13 +77,13 @@ def test_no_deprecated_startup_or_shutdown_events(load_module):
 
 
 async def test_model_is_loaded_at_startup_before_any_request(app, models):
-    async with serving(app):
+    async with lifespan_client(app):
         assert len(models) == 1, created_message(models, "after startup, before any request")
 
 
 async def test_one_model_serves_every_request(app, models):
     book_ids = random.sample(range(1, 10_000), 12)
-    async with serving(app) as client:
+    async with lifespan_client(app) as client:
         assert models, created_message(models, "after startup")
         model = models[0]
         for book_id in book_ids:
@@ -124,7 +112,7 @@ async def test_one_model_serves_every_request(app, models):
 async def test_limit_is_passed_to_the_model(app, models):
     book_id = random.randrange(1, 10_000)
     limit = random.randrange(4, 11)
-    async with serving(app) as client:
+    async with lifespan_client(app) as client:
         assert models, created_message(models, "after startup")
         r = await client.get(f"/books/{book_id}/recommendations", params={"limit": limit})
         assert r.status_code == 200, f"GET ...?limit={limit} returned {r.status_code} {r.text}"
@@ -141,7 +129,7 @@ async def test_limit_is_passed_to_the_model(app, models):
 
 
 async def test_model_is_closed_once_at_shutdown(app, models):
-    async with serving(app) as client:
+    async with lifespan_client(app) as client:
         r = await client.get(f"/books/{random.randrange(1, 10_000)}/recommendations")
         assert r.status_code == 200, f"GET /books/.../recommendations returned {r.status_code}"
         calls = [m.close_calls for m in models]
@@ -163,9 +151,9 @@ async def test_each_startup_loads_a_fresh_model(app, models):
     # The same app started twice (tests, reloads, workers): the second run must not reuse the
     # model the first shutdown closed.
     book_id = random.randrange(1, 10_000)
-    async with serving(app):
+    async with lifespan_client(app):
         pass
-    async with serving(app) as client:
+    async with lifespan_client(app) as client:
         assert len(models) == 2, created_message(models[1:], "after the second startup")
         r = await client.get(f"/books/{book_id}/recommendations")
         assert r.status_code == 200, (
@@ -188,7 +176,7 @@ async def test_the_real_model_loads_the_co_purchases(kata_module, app):
     similar = random.sample(range(10_000, 20_000), 5)
     kata_module.CO_PURCHASES.clear()
     kata_module.CO_PURCHASES[book_id] = similar
-    async with serving(app) as client:
+    async with lifespan_client(app) as client:
         r = await client.get(f"/books/{book_id}/recommendations")
         assert r.status_code == 200 and r.json() == {
             "book_id": book_id,

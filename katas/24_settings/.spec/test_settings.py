@@ -14,7 +14,8 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
+
+from checker.spec_tools import lifespan_client
 
 
 @pytest.fixture
@@ -37,16 +38,6 @@ def ledger_env(monkeypatch, tmp_path) -> dict[str, str]:
 def kata_module(load_module, ledger_env):
     """Overrides the plugin's fixture: import app.py only once the environment is in place."""
     return load_module("app")
-
-
-@asynccontextmanager
-async def serve(app):
-    """Like the plugin's `client` fixture, for an app imported inside the test."""
-    async with (
-        LifespanManager(app) as manager,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://t") as c,
-    ):
-        yield c
 
 
 def write_dotenv(tmp_path, values: dict[str, str]) -> None:
@@ -81,7 +72,7 @@ async def test_settings_come_from_the_environment(load_module, ledger_env, monke
     monkeypatch.setenv("LEDGER_PAGE_SIZE", str(page_size))
     monkeypatch.setenv("LEDGER_DEBUG", "true")
     module = load_module("app")
-    async with serve(module.app) as client:
+    async with lifespan_client(module.app) as client:
         r = await client.get("/config")
     expected = {
         "app_name": app_name,
@@ -100,7 +91,7 @@ async def test_app_title_is_read_at_import(load_module, ledger_env, monkeypatch)
     app_name = f"Ledger {secrets.token_hex(3)}"
     monkeypatch.setenv("LEDGER_APP_NAME", app_name)
     module = load_module("app")
-    async with serve(module.app) as client:
+    async with lifespan_client(module.app) as client:
         title = (await client.get("/openapi.json")).json().get("info", {}).get("title")
     assert title == app_name, (
         f"with LEDGER_APP_NAME={app_name} the OpenAPI title is {title!r}: create the app as "
@@ -128,7 +119,7 @@ async def test_settings_come_from_a_dotenv_file(load_module, ledger_env, monkeyp
             f"with the required values only in ./.env, importing app.py failed: {exc}. Read the "
             ".env of the current directory: model_config = SettingsConfigDict(env_file='.env')."
         )
-    async with serve(module.app) as client:
+    async with lifespan_client(module.app) as client:
         config = (await client.get("/config")).json()
         found = (await client.get("/payments/key-fingerprint")).json()
     assert config.get("app_name") == app_name, (
@@ -154,7 +145,7 @@ async def test_environment_wins_over_dotenv(load_module, ledger_env, monkeypatch
     )
     monkeypatch.setenv("LEDGER_APP_NAME", from_env)
     module = load_module("app")
-    async with serve(module.app) as client:
+    async with lifespan_client(module.app) as client:
         config = (await client.get("/config")).json()
     assert config.get("app_name") == from_env, (
         f"LEDGER_APP_NAME is {from_env!r} in the environment and something else in ./.env; "
@@ -184,7 +175,7 @@ async def test_unknown_dotenv_lines_are_ignored(load_module, ledger_env, tmp_pat
             "BaseSettings rejects extra inputs by default, .env lines included: set "
             "extra='ignore' in model_config."
         )
-    async with serve(module.app) as client:
+    async with lifespan_client(module.app) as client:
         r = await client.get("/config")
     assert r.status_code == 200, f"GET /config returned {r.status_code} with extra .env lines"
 
@@ -193,7 +184,7 @@ async def test_unknown_dotenv_lines_are_ignored(load_module, ledger_env, tmp_pat
 async def test_debug_is_parsed_as_a_boolean(load_module, ledger_env, monkeypatch, raw, expected):
     monkeypatch.setenv("LEDGER_DEBUG", raw)
     module = load_module("app")
-    async with serve(module.app) as client:
+    async with lifespan_client(module.app) as client:
         debug = (await client.get("/config")).json().get("debug")
     assert debug is expected, (
         f"LEDGER_DEBUG={raw} gave debug {debug!r}, expected {expected}: type the field as bool "
@@ -318,7 +309,7 @@ async def test_secret_is_not_in_the_logs(load_module, ledger_env, caplog):
     key = ledger_env["LEDGER_PAYMENTS_API_KEY"]
     caplog.set_level(logging.INFO)
     module = load_module("app")
-    async with serve(module.app) as client:
+    async with lifespan_client(module.app) as client:
         await client.get("/config")
     startup = [rec.getMessage() for rec in caplog.records if rec.name == "ledger"]
     assert startup, (
