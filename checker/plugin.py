@@ -26,8 +26,7 @@ import pytest_asyncio
 
 from checker import loading
 from checker.results import ERROR, FAIL, PASS, SpecResult, append_event
-
-BASE_URL = "http://testserver"
+from checker.spec_tools import BASE_URL, lifespan_client
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -89,12 +88,7 @@ def app(kata_module: ModuleType):
 
 @pytest_asyncio.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    from asgi_lifespan import LifespanManager
-
-    async with (
-        LifespanManager(app) as manager,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url=BASE_URL) as c,
-    ):
+    async with lifespan_client(app) as c:
         yield c
 
 
