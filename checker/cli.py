@@ -220,7 +220,8 @@ def cmd_check(catalog: Catalog, args: argparse.Namespace) -> int:
     if impl_root is None:
         state.record_statuses(catalog.root, {r.id: r.status for r in results})
     label = "your katas" if impl_root is None else str(args.impl_root)
-    _emit_reports(args, katas, results, label, extra={})
+    files_root = "katas" if impl_root is None else str(args.impl_root)
+    _emit_reports(args, katas, results, label, extra={}, files_root=files_root)
     if len(katas) == 1 and results[0].status == PASS and args.format == "human" and not args.output:
         from checker import learn
 
@@ -256,7 +257,8 @@ def cmd_grade(catalog: Catalog, args: argparse.Namespace) -> int:
             )
         if len(grades) == 1:
             label = f"submission {one.submission.name}"
-            _emit_reports(args, katas, one.results, label, extra, headline=one.summary_line())
+            files_root = f"{one.submission}/katas"
+            _emit_reports(args, katas, one.results, label, extra, one.summary_line(), files_root)
             if one.protected_changes and args.format == "human":
                 print("Protected files that differ from the trusted tree (not used in grading):")
                 print("\n".join(f"  {change}" for change in one.protected_changes))
@@ -270,7 +272,9 @@ def _check_jobs(args: argparse.Namespace) -> None:
         raise UsageError("-j must be at least 1")
 
 
-def _emit_reports(args, katas, results, label: str, extra: dict, headline: str = "") -> None:
+def _emit_reports(
+    args, katas, results, label: str, extra: dict, headline: str = "", files_root: str = ""
+) -> None:
     from checker import grade, reports
 
     points = grade.score(katas, results)
@@ -285,17 +289,17 @@ def _emit_reports(args, katas, results, label: str, extra: dict, headline: str =
     if args.format == "github":
         from checker import github
 
-        human = reports.human_report(katas, results, label, color=False)
+        human = reports.human_report(katas, results, label, color=False, files_root=files_root)
         outputs = {k: points[k] for k in ("score", "max_score", "passed", "total")}
         report = github.publish(katas, results, human, outputs, headline or label)
     elif args.format == "json":
         report = reports.json_report(results, extra)
     else:
-        report = reports.render(args.format, katas, results, label)
+        report = reports.render(args.format, katas, results, label, files_root)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(report + "\n", encoding="utf-8")
-        print(reports.render("human", katas, results, label))
+        print(reports.render("human", katas, results, label, files_root))
     else:
         print(report)
 

@@ -74,26 +74,25 @@ def load_module(directory: Path, name: str = "app") -> ModuleType:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except SyntaxError as exc:
+    # SystemExit too: module-level code that exits must not end the spec run.
+    except (Exception, SystemExit) as exc:
         sys.modules.pop(name, None)
+        raise ImplementationError(_import_failure(exc, path, directory)) from None
+    return module
+
+
+def _import_failure(exc: BaseException, path: Path, directory: Path) -> str:
+    """What a learner needs to know about an import that failed: where, and what."""
+    if isinstance(exc, SyntaxError):
         where = Path(exc.filename or path).name
-        raise ImplementationError(
-            f"{where}:{exc.lineno}: SyntaxError: {exc.msg}. Fix the syntax and run again."
-        ) from None
-    except SystemExit as exc:
-        sys.modules.pop(name, None)
-        where = learner_location(exc.__traceback__, directory) or path.name
-        raise ImplementationError(
+        return f"{where}:{exc.lineno}: SyntaxError: {exc.msg}. Fix the syntax and run again."
+    where = learner_location(exc.__traceback__, directory) or path.name
+    if isinstance(exc, SystemExit):
+        return (
             f"{where}: sys.exit({exc.code!r}) was called while importing {path.name}. "
             "Module-level code must not exit: the server imports this module to run it."
-        ) from None
-    except Exception as exc:
-        sys.modules.pop(name, None)
-        where = learner_location(exc.__traceback__, directory) or path.name
-        raise ImplementationError(
-            f"{where}: importing {path.name} raised {type(exc).__name__}: {exc}"
-        ) from None
-    return module
+        )
+    return f"{where}: importing {path.name} raised {type(exc).__name__}: {exc}"
 
 
 def unload(directory: Path) -> None:

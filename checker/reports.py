@@ -16,12 +16,15 @@ FORMATS = ("human", "json", "junit")
 MESSAGE_WIDTH = 1200
 
 
-def render(fmt: str, katas: list[Kata], results: list[KataResult], impl_label: str) -> str:
+def render(
+    fmt: str, katas: list[Kata], results: list[KataResult], impl_label: str, files_root: str = ""
+) -> str:
+    """`files_root`: where the checked kata folders are, to print clickable file locations."""
     if fmt == "json":
         return json_report(results)
     if fmt == "junit":
         return junit_report(katas, results)
-    return human_report(katas, results, impl_label, color=use_color())
+    return human_report(katas, results, impl_label, color=use_color(), files_root=files_root)
 
 
 def use_color() -> bool:
@@ -95,7 +98,11 @@ STATUS_STYLES = {PASS: "green", FAIL: "red", ERROR: "magenta", TIMEOUT: "yellow"
 
 
 def human_report(
-    katas: list[Kata], results: list[KataResult], impl_label: str, color: bool = False
+    katas: list[Kata],
+    results: list[KataResult],
+    impl_label: str,
+    color: bool = False,
+    files_root: str = "",
 ) -> str:
     from io import StringIO
 
@@ -121,7 +128,7 @@ def human_report(
         elif problem is not None:
             detail = f"{problem.name}: {problem.message}"
             if problem.location:
-                detail += f" [at {_location_path(kata, problem.location, impl_label)}]"
+                detail += f" [at {_location_path(kata, problem.location, files_root)}]"
         # Text, not str: a message such as "list[str]" must not be read as rich markup.
         table.add_row(
             Text(result.id),
@@ -140,10 +147,10 @@ def human_report(
     return buffer.getvalue().rstrip("\n")
 
 
-def _location_path(kata: Kata | None, location: str, impl_label: str) -> str:
-    if kata is None or impl_label != "your katas":
+def _location_path(kata: Kata | None, location: str, files_root: str) -> str:
+    if kata is None or not files_root:
         return location
-    return f"katas/{kata.id}/{location}"
+    return f"{files_root}/{kata.id}/{location}"
 
 
 def _width() -> int:

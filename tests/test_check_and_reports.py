@@ -95,3 +95,9 @@ def test_messages_are_shown_verbatim_not_as_markup(tree):
         "01_ping", GOOD_APP, spec='def test_x():\n    assert False, "use list[str] [bold]here"\n'
     )
     assert "use list[str] [bold]here" in tree.run("check").stdout
+
+
+def test_a_failure_in_the_learners_code_is_located_in_their_file(tree):
+    tree.add_kata("01_ping", GOOD_APP.replace('return {"pong": True}', 'raise ValueError("boom")'))
+    out = tree.run("check").stdout
+    assert "[at katas/01_ping/app.py:" in out, out
