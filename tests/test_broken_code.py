@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.runner import STARTUP_ALLOWANCE_S
+from checker.engine.runner import STARTUP_ALLOWANCE_S
 from tests.conftest import GOOD_APP, by_id
 
 LOOP_LIMIT_S = 3

@@ -1,6 +1,6 @@
 import pytest
 
-from checker.catalog import Catalog, CatalogError
+from checker.engine.catalog import Catalog, CatalogError
 from tests.conftest import GOOD_APP
 
 
@@ -39,7 +39,7 @@ def test_a_kata_without_readable_metadata_still_lists_with_its_error(tree, catal
 
 
 def test_the_readme_lists_every_kata():
-    from checker.catalog import find_root
+    from checker.engine.catalog import find_root
 
     root = find_root()
     readme = (root / "README.md").read_text()

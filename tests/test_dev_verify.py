@@ -40,5 +40,6 @@ def test_missing_solution_mistakes_and_metadata_are_reported(tree):
     done = tree.run("dev", "verify")
     assert done.returncode == 1
     for problem in ("solutions/01_ping/app.py is missing", "0 common mistakes",
-                    "difficulty 'hard'", "no time_limit", "kata.toml has no debrief"):  # fmt: skip
+                    "difficulty: Input should be 'easy', 'medium' or 'advanced' (got 'hard')",
+                    "time_limit: missing", "debrief: missing"):  # fmt: skip
         assert problem in done.stdout, done.stdout

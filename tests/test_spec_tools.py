@@ -3,7 +3,7 @@
 import asyncio
 import time
 
-from checker.spec_tools import Heartbeat, concurrently, timed
+from checker.inside.spec_tools import Heartbeat, concurrently, timed
 
 
 async def test_heartbeat_sees_a_block_that_lasts_until_the_end():

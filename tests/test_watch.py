@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from checker.catalog import Catalog
-from checker.watch import QueueKeys, WatchSession
+from checker.commands.watch import QueueKeys, WatchSession
+from checker.engine.catalog import Catalog
 from tests.conftest import GOOD_APP, REPO
 
 STUB = GOOD_APP.replace('{"pong": True}', '{"pong": False}')

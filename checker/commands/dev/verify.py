@@ -14,13 +14,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker import originals
-from checker.catalog import DIFFICULTIES, Catalog, Kata
-from checker.results import ERROR, FAIL, PASS, KataResult
-from checker.runner import run_many
+from checker.engine import layout, originals
+from checker.engine.catalog import Catalog, Kata
+from checker.engine.results import KataResult, Role, Status
+from checker.engine.runner import run_many
 
 MIN_MISTAKES = 2
-MIN_HINTS = 2
 
 
 @dataclass
@@ -40,24 +39,13 @@ class KataVerdict:
 
 
 def metadata_problems(catalog: Catalog, kata: Kata) -> list[str]:
+    # kata.toml's keys, types and minimums (hints, debrief) are checked by its model on load.
     problems = [kata.load_error] if kata.load_error else []
-    for name in ("README.md", "kata.toml"):
+    for name in (layout.README, layout.KATA_TOML):
         if not (kata.path / name).is_file():
             problems.append(f"no {name}")
     if not kata.spec_files():
-        problems.append("no .spec/test_*.py")
-    if kata.difficulty not in DIFFICULTIES:
-        problems.append(f"difficulty {kata.difficulty!r} is not one of {', '.join(DIFFICULTIES)}")
-    for key, value in (("title", kata.raw.get("title")), ("track", kata.track),
-                       ("topics", kata.topics), ("debrief", kata.debrief)):  # fmt: skip
-        if not value:
-            problems.append(f"kata.toml has no {key}")
-    if len(kata.hints) < MIN_HINTS:
-        problems.append(f"kata.toml has {len(kata.hints)} hints, at least {MIN_HINTS} wanted")
-    if "time_limit" not in kata.raw:
-        problems.append("kata.toml has no time_limit")
-    if any(not item.question or not item.answer for item in kata.debrief):
-        problems.append("a debrief item lacks its question or answer")
+        problems.append(f"no {layout.SPEC_DIRNAME}/{layout.SPEC_GLOB}")
     for name in kata.files:
         if not (kata.path / name).is_file():
             problems.append(f"stub file {name} is listed in kata.toml but missing")
@@ -110,12 +98,12 @@ def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdi
     verdicts = {k.id: KataVerdict(k, metadata_problems(catalog, k)) for k in katas}
     with tempfile.TemporaryDirectory(prefix="katas-mistakes-") as scratch:
         jobs: list[tuple[Kata, Path | None]] = []
-        roles: list[tuple[str, Mistake | None]] = []
+        roles: list[tuple[Role, Mistake | None]] = []
         for kata in katas:
             jobs.append((kata, catalog.solutions_dir))
-            roles.append(("solution", None))
+            roles.append((Role.SOLUTION, None))
             jobs.append((kata, None))
-            roles.append(("stub", None))
+            roles.append((Role.STUB, None))
             mistakes = find_mistakes(catalog, kata)
             verdicts[kata.id].mistakes_total = len(mistakes)
             if len(mistakes) < MIN_MISTAKES:
@@ -127,7 +115,7 @@ def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdi
                 tree = Path(scratch) / f"{kata.id}-{mistake.name}"
                 _assemble_mistake(catalog, mistake, tree)
                 jobs.append((kata, tree))
-                roles.append(("mistake", mistake))
+                roles.append((Role.MISTAKE, mistake))
                 if not mistake.note:
                     verdicts[kata.id].problems.append(
                         f"mistake {mistake.name} has no note (first line of its docstring)"
@@ -135,11 +123,11 @@ def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdi
         results = run_many(jobs, parallel)
     for (kata, _), (role, mistake), result in zip(jobs, roles, results, strict=True):
         verdict = verdicts[kata.id]
-        if role == "solution":
+        if role == Role.SOLUTION:
             verdict.problems += _solution_problems(result)
-        elif role == "stub":
+        elif role == Role.STUB:
             verdict.problems += _stub_problems(result)
-        elif result.status == FAIL:
+        elif result.status == Status.FAIL:
             verdict.mistakes_caught += 1
         else:
             assert mistake is not None
@@ -152,7 +140,7 @@ def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdi
 
 def _solution_problems(result: KataResult) -> list[str]:
     problems = []
-    if result.status != PASS:
+    if result.status != Status.PASS:
         problems.append(f"the solution does not pass: {result.status}: {_clip(result.message)}")
     for warning in sorted(set(result.warnings)):
         problems.append(f"the solution's run warns: {_clip(warning)}")
@@ -160,11 +148,11 @@ def _solution_problems(result: KataResult) -> list[str]:
 
 
 def _stub_problems(result: KataResult) -> list[str]:
-    if result.status == FAIL:
+    if result.status == Status.FAIL:
         return []
-    if result.status == PASS:
+    if result.status == Status.PASS:
         return ["the stub passes every spec: it must fail at least one"]
-    if result.status == ERROR:
+    if result.status == Status.ERROR:
         return [f"the stub errors instead of failing: {_clip(result.message)}"]
     return [f"the stub {result.status}: {_clip(result.message)}"]
 

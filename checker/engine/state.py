@@ -9,15 +9,20 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any, TypeAlias
 
-STATE_FILE = ".katas-state.json"
+from checker.engine.layout import Layout
+from checker.engine.results import Status
+
+# {"version": 1, "katas": {KATA_ID: {"status": "pass", "checked_at": ..., "hints_shown": N}}}
+Progress: TypeAlias = dict[str, Any]
 
 
 def _path(root: Path) -> Path:
-    return root / STATE_FILE
+    return Layout(root).state_file
 
 
-def load(root: Path) -> dict:
+def load(root: Path) -> Progress:
     try:
         data = json.loads(_path(root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -27,32 +32,38 @@ def load(root: Path) -> dict:
     return data
 
 
-def save(root: Path, state: dict) -> None:
+def save(root: Path, state: Progress) -> None:
     path = _path(root)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     temporary.replace(path)
 
 
-def kata_entry(state: dict, kata_id: str) -> dict:
-    return state["katas"].setdefault(kata_id, {})
+def kata_entry(state: Progress, kata_id: str) -> dict[str, Any]:
+    entry: dict[str, Any] = state["katas"].setdefault(kata_id, {})
+    return entry
 
 
-def record_statuses(root: Path, statuses: dict[str, str]) -> None:
+def record_statuses(root: Path, statuses: dict[str, Status]) -> None:
     state = load(root)
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
     for kata_id, status in statuses.items():
         entry = kata_entry(state, kata_id)
-        entry["status"] = status
+        entry["status"] = str(status)
         entry["checked_at"] = now
     save(root, state)
 
 
-def status_of(state: dict, kata_id: str) -> str:
-    return state["katas"].get(kata_id, {}).get("status", "")
+def status_of(state: Progress, kata_id: str) -> Status | None:
+    """The last recorded status, or None when the kata was never checked (or the file is odd)."""
+    value = state["katas"].get(kata_id, {}).get("status", "")
+    try:
+        return Status(value)
+    except ValueError:
+        return None
 
 
-def hints_shown(state: dict, kata_id: str) -> int:
+def hints_shown(state: Progress, kata_id: str) -> int:
     return int(state["katas"].get(kata_id, {}).get("hints_shown", 0))
 
 

@@ -1,9 +1,9 @@
 """Runs one kata's specs with pytest, as a library, inside the process the runner started for it.
 
-    python -m checker.worker SPEC_DIR RESULTS_FILE [--impl-root DIR]
+    python -m checker.inside.worker SPEC_DIR RESULTS_FILE [--impl-root DIR]
 
-Results go to RESULTS_FILE as JSON lines (see checker.results); whatever pytest or the learner's
-code prints goes to stdout/stderr, which the runner keeps only the tail of.
+Results go to RESULTS_FILE as JSON lines (see checker.engine.results); whatever pytest or the
+learner's code prints goes to stdout/stderr, which the runner keeps only the tail of.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ def run_specs(spec_dir: Path, results_file: Path | None, impl_root: Path | None)
     import pytest
     import pytest_asyncio.plugin
 
-    from checker import plugin
-    from checker.results import append_event
+    from checker.engine.results import append_event
+    from checker.inside import plugin
 
     limit_memory()
     # Plugins given as objects, not `-p` names: pytest would want to rewrite the asserts of a -p
@@ -71,7 +71,7 @@ def run_specs(spec_dir: Path, results_file: Path | None, impl_root: Path | None)
 def main(argv: list[str]) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m checker.worker")
+    parser = argparse.ArgumentParser(prog="python -m checker.inside.worker")
     parser.add_argument("spec_dir", type=Path)
     parser.add_argument("results_file", type=Path)
     parser.add_argument("--impl-root", type=Path, default=None)

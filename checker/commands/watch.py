@@ -8,6 +8,7 @@ it runs, and `q` or a new save stops the run in progress at once.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import queue
 import sys
@@ -16,13 +17,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from checker import learn, state
-from checker.catalog import Catalog, Kata
-from checker.results import PASS, KataResult
-from checker.runner import CHECKER_HOME, run_kata, worker_env
-from checker.warm import WarmWorker
+from checker.commands import learn
+from checker.engine import state
+from checker.engine.catalog import Catalog, Kata
+from checker.engine.results import KataResult, Status, describe
+
+if TYPE_CHECKING:
+    from checker.commands.common import Verbs
+from checker.engine.runner import CHECKER_HOME, run_kata, worker_env
+from checker.engine.warm import WarmWorker
+
+PASS = Status.PASS
 
 KEYS_LINE = "Keys: h hint · r re-run · l list · n next kata (once it passes) · q quit"
 # A stat() of a few files twenty times a second costs nothing and never misses a save.
@@ -304,14 +311,13 @@ def screen_for_result(catalog: Catalog, kata: Kata, result: KataResult) -> list[
     if result.status == PASS:
         return [f"Status: PASS, {result.passed}/{total} specs", "", learn.debrief(kata)]
     lines = [f"Status: {result.status.upper()}, {result.passed}/{total} specs pass"]
-    problem = result.first_problem
-    if result.status in ("error", "timeout") or problem is None:
-        lines.append(result.message)
+    problem = describe(result)
+    if problem is None or not problem.spec:
+        lines.append(problem.message if problem is not None else result.message)
     else:
-        lines += [f"First failing spec: {problem.name}", f"  {problem.message}"]
-    location = problem.location if problem is not None else ""
-    if location:
-        lines += code_excerpt(catalog, kata, location)
+        lines += [f"First failing spec: {problem.spec}", f"  {problem.message}"]
+    if problem is not None and problem.location:
+        lines += code_excerpt(catalog, kata, problem.location)
     lines.append(f"Contract: {kata.readme.relative_to(catalog.root)}")
     return lines
 
@@ -350,3 +356,16 @@ def watch(catalog: Catalog, name: str | None, manual: bool) -> int:
         return WatchSession(catalog, kata, keys, sys.stdout, manual=manual).run()
     finally:
         keys.close()
+
+
+def add_parser(verbs: Verbs) -> None:
+    parser = verbs.add_parser("watch", help="re-run a kata on every save (the main loop)")
+    parser.add_argument("kata", nargs="?", metavar="KATA", help="default: the first not passing")
+    parser.add_argument(
+        "--manual", action="store_true", help="re-run only on r (when saves go unnoticed)"
+    )
+    parser.set_defaults(handler=_run)
+
+
+def _run(catalog: Catalog, args: argparse.Namespace) -> int:
+    return watch(catalog, args.kata, args.manual)

@@ -11,14 +11,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from checker.catalog import Kata
+from checker.engine import layout
+from checker.engine.catalog import Kata
 
-ORIGINALS_DIR = ".original"
+ORIGINALS_DIR = layout.ORIGINALS_DIRNAME
 SNAPSHOT_ADVICE = "run `python -m checker dev snapshot` after changing a stub"
 
 
 def original_path(kata: Kata, name: str) -> Path:
-    return kata.path / ORIGINALS_DIR / f"{name}.orig"
+    return layout.original_path(kata.path, name)
 
 
 def snapshot(kata: Kata) -> list[Path]:

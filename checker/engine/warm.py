@@ -21,6 +21,9 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from checker.engine.job import Job
 
 # What most katas import; a missing one is skipped.
 PRELOAD = (
@@ -36,8 +39,8 @@ PRELOAD = (
     "asgi_lifespan",
     "sqlalchemy",
     "pytest_asyncio.plugin",
-    "checker.plugin",
-    "checker.worker",
+    "checker.inside.plugin",
+    "checker.inside.worker",
 )
 
 
@@ -50,7 +53,7 @@ class WarmWorker:
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "checker.warm"],
+            [sys.executable, "-m", "checker.engine.warm"],
             env=env,
             cwd=cwd,
             stdin=subprocess.PIPE,
@@ -62,7 +65,7 @@ class WarmWorker:
         )
         self._ready = False
 
-    def _read(self, timeout: float | None) -> dict | None:
+    def _read(self, timeout: float | None) -> dict[str, Any] | None:
         assert self.process.stdout is not None
         if self.process.stdout.closed:
             raise WarmWorkerError("the warm worker was closed")
@@ -75,7 +78,7 @@ class WarmWorker:
             raise WarmWorkerError("the warm worker exited")
         return json.loads(line)
 
-    def start(self, job: dict) -> int:
+    def start(self, job: Job) -> int:
         """Send a job; return the pid of the child running it."""
         if not self._ready:
             if self._read(timeout=120) is None:
@@ -83,7 +86,7 @@ class WarmWorker:
             self._ready = True
         assert self.process.stdin is not None
         try:
-            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.write(job.to_json() + "\n")
             self.process.stdin.flush()
         except (OSError, ValueError) as exc:  # ValueError: the pipe was closed by close()
             raise WarmWorkerError(f"the warm worker cannot be reached: {exc}") from None
@@ -127,26 +130,26 @@ def _preload() -> None:
     gc.freeze()
 
 
-def _child(job: dict, channel_fds: tuple[int, int]) -> None:
+def _child(job: Job, channel_fds: tuple[int, int]) -> None:
     """In the forked child: become a plain worker process for one kata, then exit."""
     try:
         os.setsid()
         for fd in channel_fds:
             os.close(fd)
         null = os.open(os.devnull, os.O_RDONLY)
-        output = os.open(job["output_file"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        output = os.open(job.output_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         os.dup2(null, 0)
         os.dup2(output, 1)
         os.dup2(output, 2)
         sys.stdin = open(0, closefd=False)  # noqa: SIM115 - the child's whole life
         sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
         sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
-        os.chdir(job["cwd"])
+        os.chdir(job.cwd)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        from checker.worker import run_specs
+        from checker.inside.worker import run_specs
 
-        impl_root = Path(job["impl_root"]) if job.get("impl_root") else None
-        code = run_specs(Path(job["spec_dir"]), Path(job["results_file"]), impl_root)
+        impl_root = Path(job.impl_root) if job.impl_root else None
+        code = run_specs(Path(job.spec_dir), Path(job.results_file), impl_root)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
@@ -164,7 +167,7 @@ def serve() -> None:
     answers.write(json.dumps({"ready": True}) + "\n")
     answers.flush()
     for line in requests:
-        job = json.loads(line)
+        job = Job.from_json(line)
         pid = os.fork()
         if pid == 0:
             _child(job, (requests.fileno(), answers.fileno()))

@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from checker.catalog import Catalog, Kata
-from checker.runner import run_many
+from checker.engine.catalog import Catalog, Kata
+from checker.engine.results import Role
+from checker.engine.runner import run_many
 
 
 def _burn(stop_at: float) -> None:
@@ -50,18 +51,17 @@ def flake(
 ) -> dict[tuple[str, str, str], dict[str, int]]:
     """{(implementation, kata, spec): {status: count}} for every spec seen in any round."""
     seen: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    implementations: list[tuple[str, Path | None]] = [
-        ("solution", catalog.solutions_dir),
-        ("stub", None),
+    implementations: list[tuple[Role, Path | None]] = [
+        (Role.SOLUTION, catalog.solutions_dir),
+        (Role.STUB, None),
     ]
     cpu = CpuLoad(load) if load else None
     try:
         for number in range(1, rounds + 1):
             started = time.perf_counter()
-            jobs = [(kata, root) for _, root in implementations for kata in katas]
-            results = run_many(jobs, parallel)
-            for (kata, root), result in zip(jobs, results, strict=True):
-                label = "solution" if root is not None else "stub"
+            runs = [(role, kata, root) for role, root in implementations for kata in katas]
+            results = run_many([(kata, root) for _, kata, root in runs], parallel)
+            for (label, kata, _), result in zip(runs, results, strict=True):
                 seen[(label, kata.id, "(kata)")][result.status] += 1
                 for spec in result.tests:
                     seen[(label, kata.id, spec.name)][spec.status] += 1

@@ -22,9 +22,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from checker.catalog import Catalog
-from checker.runner import CHECKER_HOME, worker_env
-from checker.worker import SPEC_CONFIG
+from checker.engine.catalog import Catalog
+from checker.engine.runner import CHECKER_HOME, worker_env
+from checker.inside.worker import SPEC_CONFIG
 
 WATCH_KATA = "01_path_params"
 
@@ -39,7 +39,7 @@ def _wall(command: list[str], cwd: Path) -> float:
 def plain_pytest_command(catalog: Catalog, spec_dirs: list[Path]) -> list[str]:
     return [
         sys.executable, "-m", "pytest", "-c", str(SPEC_CONFIG), "--rootdir", str(catalog.root),
-        "-p", "pytest_asyncio.plugin", "-p", "checker.plugin", "-p", "no:cacheprovider",
+        "-p", "pytest_asyncio.plugin", "-p", "checker.inside.plugin", "-p", "no:cacheprovider",
         "--import-mode=importlib", "-q", "--impl-root", str(catalog.solutions_dir),
         *map(str, spec_dirs),
     ]  # fmt: skip
@@ -63,7 +63,7 @@ def bench_check(catalog: Catalog, repeats: int, jobs: int) -> tuple[float, float
 
 
 def bench_watch(catalog: Catalog, repeats: int) -> tuple[float, float]:
-    from checker.watch import QueueKeys, WatchSession
+    from checker.commands.watch import QueueKeys, WatchSession
 
     kata = catalog.resolve(WATCH_KATA)
     cold = [

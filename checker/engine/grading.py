@@ -16,15 +16,17 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.catalog import Catalog, Kata
-from checker.results import PASS, KataResult
-from checker.runner import run_many
+from checker.engine import layout
+from checker.engine.catalog import Catalog, Kata
+from checker.engine.layout import Layout
+from checker.engine.results import KataResult, Status
+from checker.engine.runner import run_many
 
 POINTS = {"easy": 1, "medium": 2, "advanced": 3}
 # What a learner has no reason to change; a change is reported next to the grade.
 PROTECTED_GLOBS = (
-    "katas/*/.spec/**/*",
-    "katas/*/kata.toml",
+    f"{layout.KATAS_DIRNAME}/*/{layout.SPEC_DIRNAME}/**/*",
+    f"{layout.KATAS_DIRNAME}/*/{layout.KATA_TOML}",
     "checker/**/*",
     "noxfile.py",
     "pyproject.toml",
@@ -49,7 +51,7 @@ class Grade:
 
     @property
     def passed(self) -> int:
-        return sum(1 for r in self.results if r.status == PASS)
+        return sum(1 for r in self.results if r.status == Status.PASS)
 
     def summary_line(self) -> str:
         return f"{self.passed}/{len(self.katas)} katas pass, score {self.score}/{self.max_score}"
@@ -61,7 +63,7 @@ def _points(kata: Kata) -> int:
 
 def score(katas: list[Kata], results: list[KataResult]) -> dict[str, int]:
     by_id = {k.id: k for k in katas}
-    passing = [r for r in results if r.status == PASS]
+    passing = [r for r in results if r.status == Status.PASS]
     return {
         "score": sum(_points(by_id[r.id]) for r in passing),
         "max_score": sum(_points(by_id[r.id]) for r in results),
@@ -70,20 +72,16 @@ def score(katas: list[Kata], results: list[KataResult]) -> dict[str, int]:
     }
 
 
-# Parts of a kata folder that are not code the implementation imports.
-NOT_SUPPORT_FILES = (".spec", ".original", "__pycache__", "kata.toml", "README.md")
-
-
 def collect_submission(catalog: Catalog, katas: list[Kata], submission: Path, tree: Path) -> None:
     """tree/NN_slug/: our kata's support files (a given store.py, say), then the learner's
     editable files (as our kata.toml lists them) from the submission, and nothing else."""
     for kata in katas:
         target = tree / kata.id
-        shutil.copytree(kata.path, target, ignore=shutil.ignore_patterns(*NOT_SUPPORT_FILES))
+        shutil.copytree(kata.path, target, ignore=shutil.ignore_patterns(*layout.NOT_SUPPORT_FILES))
         for name in kata.files:
             (target / name).unlink(missing_ok=True)  # only the learner's own version counts
         for name in kata.files:
-            source = submission / "katas" / kata.id / name
+            source = Layout(submission).kata_dir(kata.id) / name
             # Only regular files inside the submission: a symlink could point at anything.
             if source.is_file() and not source.is_symlink():
                 destination = target / name
@@ -119,7 +117,7 @@ def grade(
         # The specs are read from a copy taken before any learner code runs, so code that writes
         # into this tree cannot change how a later kata or a later submission is graded.
         trusted = Path(scratch) / "trusted"
-        shutil.copytree(catalog.root / "katas", trusted / "katas",
+        shutil.copytree(catalog.layout.katas_dir, Layout(trusted).katas_dir,
                         ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
         snapshot = Catalog.load(trusted)
         katas_to_run = [snapshot.resolve(k.id) for k in katas]

@@ -6,15 +6,70 @@ written for a learner: what happened, where, and what to do next.
 
 from __future__ import annotations
 
+import argparse
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from checker import originals, state
-from checker.catalog import Catalog, Kata
-from checker.results import PASS
+from checker.commands.common import UsageError, ask
+from checker.engine import originals, state
+from checker.engine.catalog import Catalog, Kata
+from checker.engine.results import Status
+
+if TYPE_CHECKING:
+    from checker.commands.common import Verbs
 
 Out = Callable[[str], None]
+PASS = Status.PASS
+
+
+def add_parser(verbs: Verbs) -> None:
+    listing = verbs.add_parser("list", help="every kata by track, with its last known status")
+    listing.add_argument("--pending", action="store_true", help="only katas not passing yet")
+    listing.add_argument("--done", action="store_true", help="only katas that pass")
+    listing.add_argument("--track", default=None, help="only katas of this track")
+    listing.set_defaults(handler=_list)
+
+    hinting = verbs.add_parser("hint", help="show the next hint of a kata")
+    hinting.add_argument("kata", metavar="KATA")
+    hinting.add_argument("--all", action="store_true", help="every hint at once")
+    hinting.set_defaults(handler=_hint)
+
+    following = verbs.add_parser("next", help="the first kata not passing yet, and where to start")
+    following.set_defaults(handler=lambda catalog, args: next_kata(catalog, print))
+
+    resetting = verbs.add_parser("reset", help="restore a kata's original stub")
+    resetting.add_argument("katas", nargs="*", metavar="KATA")
+    resetting.add_argument("--all", action="store_true", help="every kata")
+    resetting.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    resetting.set_defaults(handler=_reset)
+
+    solving = verbs.add_parser("solution", help="the reference solution, once the kata passes")
+    solving.add_argument("kata", metavar="KATA")
+    solving.add_argument("--show-anyway", action="store_true", help="show it before passing")
+    solving.set_defaults(handler=_solution)
+
+
+def _list(catalog: Catalog, args: argparse.Namespace) -> int:
+    if args.pending and args.done:
+        raise UsageError("--pending and --done exclude each other")
+    return list_katas(catalog, print, pending=args.pending, done=args.done, track=args.track)
+
+
+def _hint(catalog: Catalog, args: argparse.Namespace) -> int:
+    return hint(catalog, catalog.resolve(args.kata), print, show_all=args.all)
+
+
+def _reset(catalog: Catalog, args: argparse.Namespace) -> int:
+    if not args.katas and not args.all:
+        raise UsageError("reset needs KATA names or --all")
+    katas = list(catalog.katas) if args.all else catalog.select(args.katas)
+    return reset(catalog, katas, print, confirm=lambda question: args.yes or ask(question))
+
+
+def _solution(catalog: Catalog, args: argparse.Namespace) -> int:
+    return solution(catalog, catalog.resolve(args.kata), print, force=args.show_anyway)
 
 
 def progress_bar(done: int, total: int, width: int = 20) -> str:
@@ -22,7 +77,7 @@ def progress_bar(done: int, total: int, width: int = 20) -> str:
     return f"Progress: [{'#' * filled}{'-' * (width - filled)}] {done}/{total}"
 
 
-def first_pending(catalog: Catalog, progress: dict) -> Kata | None:
+def first_pending(catalog: Catalog, progress: state.Progress) -> Kata | None:
     return next((k for k in catalog.katas if state.status_of(progress, k.id) != PASS), None)
 
 

@@ -18,14 +18,17 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
-from checker.catalog import Kata
-from checker.results import ERROR, FAIL, PASS, TIMEOUT, KataResult, SpecResult, read_events
-from checker.warm import WarmWorker, WarmWorkerError
+from checker.engine import layout
+from checker.engine.catalog import Kata
+from checker.engine.job import Job
+from checker.engine.results import KataResult, SpecResult, Status, read_events, spec_from_event
+from checker.engine.warm import WarmWorker, WarmWorkerError
 
 # The folder holding this checker package: workers import the checker from here, whichever
 # catalog (project root) they run specs from.
-CHECKER_HOME = Path(__file__).resolve().parent.parent
+CHECKER_HOME = Path(__file__).resolve().parents[2]
 OUTPUT_TAIL_CHARS = 4000
 # Past the kata's own limit: time to start Python and import pytest and FastAPI on a busy machine.
 STARTUP_ALLOWANCE_S = 5.0
@@ -51,7 +54,7 @@ def run_kata(
     watch loop uses it when the learner quits or saves again).
     """
     if kata.load_error:
-        return KataResult(id=kata.id, status=ERROR, message=kata.load_error)
+        return KataResult(id=kata.id, status=Status.ERROR, message=kata.load_error)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"katas-{kata.id}-") as scratch:
         scratch_dir = Path(scratch)
@@ -62,13 +65,13 @@ def run_kata(
         kata_copy = scratch_dir / "kata" / kata.id
         shutil.copytree(kata.path, kata_copy, ignore=shutil.ignore_patterns("__pycache__"))
         specs_before = _snapshot(kata.spec_dir)
-        job = {
-            "spec_dir": str(kata_copy / ".spec"),
-            "results_file": str(scratch_dir / "results.jsonl"),
-            "output_file": str(scratch_dir / "output.txt"),
-            "impl_root": str((impl_root or kata.path.parent).resolve()),
-            "cwd": str(work_dir),
-        }
+        job = Job(
+            spec_dir=str(layout.spec_dir(kata_copy)),
+            results_file=str(scratch_dir / "results.jsonl"),
+            output_file=str(scratch_dir / "output.txt"),
+            impl_root=str((impl_root or kata.path.parent).resolve()),
+            cwd=str(work_dir),
+        )
         limit = kata.time_limit_s + STARTUP_ALLOWANCE_S
         run = _start_warm(warm, job) if warm is not None else None
         run = run or _ColdRun(job)
@@ -83,18 +86,18 @@ def run_kata(
         tampered = _changes(specs_before, _snapshot(kata.spec_dir))
         result = _interpret(
             kata,
-            read_events(Path(job["results_file"])),
+            read_events(job.results_path),
             exit_code=exit_code if exit_code is not None else -9,
             timed_out=timed_out,
             limit_s=limit,
-            output_tail=_tail(Path(job["output_file"])),
+            output_tail=_tail(Path(job.output_file)),
         )
     if tampered:
-        result.status = ERROR
+        result.status = Status.ERROR
         result.message = (
             f"the code under test changed the kata's hidden specs ({', '.join(tampered)}); this "
-            "run used an untouched copy, but restore them (`git checkout katas/"
-            f"{kata.id}/.spec`) and leave .spec alone"
+            "run used an untouched copy, but restore them (`git checkout "
+            f"{kata.layout.relative(kata.spec_dir)}`) and leave them alone"
         )
     result.duration_s = time.perf_counter() - started
     return result
@@ -118,16 +121,16 @@ def _changes(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
 
 
 class _ColdRun:
-    """The worker as a new interpreter: `python -m checker.worker`."""
+    """The worker as a new interpreter: `python -m checker.inside.worker`."""
 
-    def __init__(self, job: dict) -> None:
-        command = [sys.executable, "-m", "checker.worker", job["spec_dir"], job["results_file"]]
-        if job["impl_root"]:
-            command += ["--impl-root", job["impl_root"]]
-        with open(job["output_file"], "wb") as output:
+    def __init__(self, job: Job) -> None:
+        command = [sys.executable, "-m", "checker.inside.worker", job.spec_dir, job.results_file]
+        if job.impl_root:
+            command += ["--impl-root", job.impl_root]
+        with open(job.output_file, "wb") as output:
             self.process = subprocess.Popen(
                 command,
-                cwd=job["cwd"],
+                cwd=job.cwd,
                 env=worker_env(),
                 stdin=subprocess.DEVNULL,
                 stdout=output,
@@ -146,10 +149,11 @@ class _ColdRun:
 
 
 class _WarmRun:
-    """The worker as a fork of a warm worker (see checker.warm)."""
+    """The worker as a fork of a warm worker (see checker.engine.warm)."""
 
     def __init__(self, warm: WarmWorker, pid: int) -> None:
-        self.warm, self.pid, self.exit_code = warm, pid, None
+        self.warm, self.pid = warm, pid
+        self.exit_code: int | None = None
 
     def wait(self, timeout: float | None) -> int | None:
         if self.exit_code is None:
@@ -160,7 +164,7 @@ class _WarmRun:
         _kill_group(self.pid)
 
 
-def _start_warm(warm: WarmWorker, job: dict) -> _WarmRun | None:
+def _start_warm(warm: WarmWorker, job: Job) -> _WarmRun | None:
     try:
         return _WarmRun(warm, warm.start(job))
     except WarmWorkerError:
@@ -236,55 +240,59 @@ def _tail(path: Path) -> str:
 
 def _interpret(
     kata: Kata,
-    events: list[dict],
+    events: list[dict[str, Any]],
     *,
     exit_code: int,
     timed_out: bool,
     limit_s: float,
     output_tail: str,
 ) -> KataResult:
-    specs = [_spec_from_event(e) for e in events if e.get("event") == "spec"]
-    warnings = [e["message"] for e in events if e.get("event") == "warning"]
-    collect_errors = [e["message"] for e in events if e.get("event") == "collect_error"]
+    specs = [_spec(e) for e in events if e.get("event") == "spec"]
+    specs = [s for s in specs if s is not None]
+    warnings = [str(e.get("message")) for e in events if e.get("event") == "warning"]
+    collect_errors = [str(e.get("message")) for e in events if e.get("event") == "collect_error"]
     done = any(e.get("event") == "done" for e in events)
     finished = {s.name for s in specs}
-    running = [e["name"] for e in events if e.get("event") == "start" and e["name"] not in finished]
-    result = KataResult(id=kata.id, status=PASS, tests=specs, warnings=warnings)
+    started = [str(e.get("name")) for e in events if e.get("event") == "start"]
+    running = [name for name in started if name not in finished]
+    result = KataResult(id=kata.id, status=Status.PASS, tests=specs, warnings=warnings)
     result.output_tail = output_tail if (timed_out or not done or collect_errors) else ""
 
     if timed_out:
         where = f" while running {running[-1]}" if running else ""
-        result.status = TIMEOUT
+        result.status = Status.TIMEOUT
         result.message = (
             f"stopped after {limit_s:.0f} s{where}: an infinite loop, a blocking call or an "
             "`await` that never returns? Specs that had finished are listed."
         )
     elif collect_errors:
-        result.status = ERROR
+        result.status = Status.ERROR
         result.message = "a spec file failed to load (a broken spec?): " + collect_errors[0]
     elif not done:
         where = f" while running {running[-1]}" if running else ""
-        result.status = ERROR
+        result.status = Status.ERROR
         result.message = (
             f"the spec process ended abruptly with exit code {exit_code}{where}: did the code "
             "call os._exit(), or crash the interpreter?"
         )
     elif exit_code in PYTEST_EXIT_MESSAGES:
-        result.status = ERROR
+        result.status = Status.ERROR
         result.message = PYTEST_EXIT_MESSAGES[exit_code]
     else:
-        problem = next((s for s in specs if s.status == ERROR), None) or next(
-            (s for s in specs if s.status == FAIL), None
+        problem = next((s for s in specs if s.status == Status.ERROR), None) or next(
+            (s for s in specs if s.status == Status.FAIL), None
         )
         if problem is not None:
             result.status = problem.status
             result.message = problem.message
         elif not specs:
-            result.status = ERROR
+            result.status = Status.ERROR
             result.message = PYTEST_EXIT_MESSAGES[5]
     return result
 
 
-def _spec_from_event(event: dict) -> SpecResult:
-    fields = {k: v for k, v in event.items() if k in SpecResult.__dataclass_fields__}
-    return SpecResult(**fields)
+def _spec(event: dict[str, Any]) -> SpecResult | None:
+    try:
+        return spec_from_event(event)
+    except (KeyError, TypeError, ValueError):
+        return None  # a line that is not one of ours

@@ -17,10 +17,16 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from checker.catalog import Kata
-from checker.results import PASS, KataResult
+from checker.engine import layout
+from checker.engine.catalog import Kata
+from checker.engine.results import KataResult, Status, describe
 
-STATUS_ICONS = {"pass": "✅ pass", "fail": "❌ fail", "error": "💥 error", "timeout": "⏱️ timeout"}
+STATUS_ICONS = {
+    Status.PASS: "✅ pass",
+    Status.FAIL: "❌ fail",
+    Status.ERROR: "💥 error",
+    Status.TIMEOUT: "⏱️ timeout",
+}
 
 
 def escape_data(text: str) -> str:
@@ -35,17 +41,17 @@ def annotations(katas: list[Kata], results: list[KataResult]) -> list[str]:
     by_id = {k.id: k for k in katas}
     lines = []
     for result in results:
-        if result.status == PASS:
+        problem = describe(result)
+        if problem is None:
             continue
         kata = by_id[result.id]
-        problem = result.first_problem
         file_name, line = (kata.files[0] if kata.files else "app.py"), ""
-        if problem is not None and problem.location:
+        if problem.location:
             file_name, _, line = problem.location.rpartition(":")
-        message = result.message or (problem.message if problem else result.status)
-        if problem is not None and result.status == "fail":
-            message = f"{problem.name}: {problem.message}"
-        properties = f"file={escape_property(f'katas/{kata.id}/{file_name}')}"
+        message = problem.summary
+        # Relative to the repository the workflow checked out, where the learner's katas are.
+        path = f"{layout.KATAS_DIRNAME}/{kata.id}/{file_name}"
+        properties = f"file={escape_property(path)}"
         if line.isdigit():
             properties += f",line={line}"
         properties += f",title={escape_property(f'{kata.id} {result.status}')}"
@@ -66,10 +72,8 @@ def summary_markdown(
         "| --- | --- | --- | --- |",
     ]
     for result in results:
-        problem = result.first_problem
-        detail = result.message if result.status in ("error", "timeout") else ""
-        if problem is not None and not detail:
-            detail = f"{problem.name}: {problem.message}"
+        problem = describe(result)
+        detail = problem.summary if problem is not None else ""
         title = by_id[result.id].title if result.id in by_id else ""
         rows.append(
             f"| {result.id} {_cell(title)} | {STATUS_ICONS[result.status]} "

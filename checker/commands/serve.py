@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
-from checker.catalog import Catalog, Kata
+from checker.engine.catalog import Catalog, Kata
+
+if TYPE_CHECKING:
+    from checker.commands.common import Verbs
+
+
+def add_parser(verbs: Verbs) -> None:
+    parser = verbs.add_parser("serve", help="run a kata's app on 127.0.0.1 to try it by hand")
+    parser.add_argument("kata", metavar="KATA")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.set_defaults(handler=_run)
+
+
+def _run(catalog: Catalog, args: argparse.Namespace) -> int:
+    return serve(catalog, catalog.resolve(args.kata), args.port)
 
 
 def serve_command(kata: Kata, port: int) -> list[str]:

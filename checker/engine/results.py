@@ -1,0 +1,190 @@
+"""What a run of a kata produced: one KataResult holding one SpecResult per spec, in file order.
+
+The statuses are declared here once; every report, the state file and the watch screen use them.
+The worker streams events as JSON lines while pytest runs, so a run that dies half-way
+(os._exit, a kill at the time limit) still reports what finished before it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal, TypedDict
+
+
+class Status(StrEnum):
+    """A spec's or a kata's verdict; the values are what JSON reports and the state file hold."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"  # the kata could not be judged: its code does not load, crashed, ...
+    TIMEOUT = "timeout"
+
+    @property
+    def is_problem(self) -> bool:
+        """ERROR and TIMEOUT: the run itself went wrong, not one spec's assertion."""
+        return self in (Status.ERROR, Status.TIMEOUT)
+
+
+class Role(StrEnum):
+    """What code a run judged, for the author's verbs: the reference, the stub, or a mistake."""
+
+    SOLUTION = "solution"
+    STUB = "stub"
+    MISTAKE = "mistake"
+
+
+@dataclass
+class SpecResult:
+    name: str
+    status: Status  # PASS, FAIL or ERROR
+    message: str = ""
+    file: str = ""  # the spec file, relative to the kata folder
+    line: int = 0
+    # Where the learner's code was when the spec failed: "app.py:12", if the traceback went there.
+    location: str = ""
+    duration_s: float = 0.0
+
+
+@dataclass
+class KataResult:
+    id: str
+    status: Status
+    duration_s: float = 0.0
+    message: str = ""  # why the kata errored or timed out, or its first failure
+    tests: list[SpecResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    output_tail: str = ""  # the end of what the worker printed, for diagnosing crashes
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for t in self.tests if t.status == Status.PASS)
+
+    @property
+    def first_problem(self) -> SpecResult | None:
+        return next((t for t in self.tests if t.status != Status.PASS), None)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["duration_s"] = round(self.duration_s, 3)
+        for test in data["tests"]:
+            test["duration_s"] = round(test["duration_s"], 3)
+        return data
+
+
+def overall_status(results: list[KataResult]) -> Status:
+    if any(r.status.is_problem for r in results):
+        return Status.ERROR
+    if all(r.status == Status.PASS for r in results):
+        return Status.PASS
+    return Status.FAIL
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What to tell a learner about a result that is not a pass: one place decides it."""
+
+    summary: str  # "test_name: message", or why the kata errored or timed out
+    spec: str  # the failing spec's name, "" when the kata as a whole went wrong
+    message: str  # the spec's message, or the kata's
+    location: str  # "app.py:12" in the learner's code, or ""
+
+
+def describe(result: KataResult) -> Problem | None:
+    """The problem every report and the watch screen show for `result`; None when it passes."""
+    if result.status == Status.PASS:
+        return None
+    problem = result.first_problem
+    if result.status.is_problem or problem is None:
+        location = problem.location if problem is not None else ""
+        message = result.message or result.status.value
+        return Problem(message, "", message, location)
+    return Problem(
+        f"{problem.name}: {problem.message}", problem.name, problem.message, problem.location
+    )
+
+
+# --- the stream between worker and runner: one JSON object per line ---------------------------
+
+
+class StartEvent(TypedDict):
+    event: Literal["start"]
+    name: str
+
+
+class SpecEvent(TypedDict):
+    event: Literal["spec"]
+    name: str
+    status: str
+    message: str
+    file: str
+    line: int
+    location: str
+    duration_s: float
+
+
+class WarningEvent(TypedDict):
+    event: Literal["warning"]
+    message: str
+
+
+class CollectErrorEvent(TypedDict):
+    event: Literal["collect_error"]
+    message: str
+
+
+class DoneEvent(TypedDict):
+    event: Literal["done"]
+    exit_code: int
+
+
+Event = StartEvent | SpecEvent | WarningEvent | CollectErrorEvent | DoneEvent
+
+
+def spec_event(spec: SpecResult) -> SpecEvent:
+    return {
+        "event": "spec",
+        "name": spec.name,
+        "status": spec.status.value,
+        "message": spec.message,
+        "file": spec.file,
+        "line": spec.line,
+        "location": spec.location,
+        "duration_s": spec.duration_s,
+    }
+
+
+def spec_from_event(event: Mapping[str, Any]) -> SpecResult:
+    """Raises KeyError, TypeError or ValueError for a line that is not a spec event of ours."""
+    return SpecResult(
+        name=str(event["name"]),
+        status=Status(event["status"]),
+        message=str(event.get("message", "")),
+        file=str(event.get("file", "")),
+        line=int(event.get("line", 0)),
+        location=str(event.get("location", "")),
+        duration_s=float(event.get("duration_s", 0.0)),
+    )
+
+
+def append_event(path: Path, event: Event) -> None:
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps(event) + "\n")
+
+
+def read_events(path: Path) -> list[dict[str, Any]]:
+    """The events in `path`, as plain dicts: a learner's code may have written anything there."""
+    if not path.exists():
+        return []
+    events = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut short by a kill
+        if isinstance(event, dict):
+            events.append(event)
+    return events
