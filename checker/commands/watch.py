@@ -100,8 +100,8 @@ class FileWatcher:
         self._seen = self._stamp()
         self._pending_since: float | None = None
 
-    def _stamp(self) -> tuple:
-        stamps = []
+    def _stamp(self) -> tuple[tuple[int, int] | None, ...]:
+        stamps: list[tuple[int, int] | None] = []
         for path in self.paths:
             try:
                 info = path.stat()

@@ -73,8 +73,9 @@ def run_kata(
             cwd=str(work_dir),
         )
         limit = kata.time_limit_s + STARTUP_ALLOWANCE_S
-        run = _start_warm(warm, job) if warm is not None else None
-        run = run or _ColdRun(job)
+        run: _WarmRun | _ColdRun | None = _start_warm(warm, job) if warm is not None else None
+        if run is None:
+            run = _ColdRun(job)
         if on_start is not None:
             on_start(run.stop)
         exit_code = run.wait(limit)
@@ -247,8 +248,7 @@ def _interpret(
     limit_s: float,
     output_tail: str,
 ) -> KataResult:
-    specs = [_spec(e) for e in events if e.get("event") == "spec"]
-    specs = [s for s in specs if s is not None]
+    specs = [spec for e in events if e.get("event") == "spec" and (spec := _spec(e)) is not None]
     warnings = [str(e.get("message")) for e in events if e.get("event") == "warning"]
     collect_errors = [str(e.get("message")) for e in events if e.get("event") == "collect_error"]
     done = any(e.get("event") == "done" for e in events)

@@ -76,7 +76,10 @@ class WarmWorker:
         line = self.process.stdout.readline()
         if not line:
             raise WarmWorkerError("the warm worker exited")
-        return json.loads(line)
+        answer = json.loads(line)
+        if not isinstance(answer, dict):
+            raise WarmWorkerError(f"unexpected answer from the warm worker: {line!r}")
+        return answer
 
     def start(self, job: Job) -> int:
         """Send a job; return the pid of the child running it."""

@@ -12,7 +12,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, TracebackType
 
 
 class ImplementationError(Exception):
@@ -45,7 +45,7 @@ def purge_modules(directory: Path) -> None:
             outside[name] = module
 
 
-def learner_location(tb, directory: Path) -> str:
+def learner_location(tb: TracebackType | None, directory: Path) -> str:
     """`app.py:12` for the deepest traceback frame inside `directory`, or "".
 
     Frames of the hidden specs (a `.spec` folder, which sits inside the kata folder) do not count.

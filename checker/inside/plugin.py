@@ -16,18 +16,26 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, TypeAlias
 
 import httpx
 import pytest
 import pytest_asyncio
 
 from checker.engine import layout
-from checker.engine.results import SpecResult, Status, append_event, spec_event
+from checker.engine.results import Event, SpecResult, Status, append_event, spec_event
 from checker.inside import loading
 from checker.inside.spec_tools import BASE_URL, lifespan_client
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+    from starlette.types import ASGIApp
+
+# (file, line, test name), as pytest reports where a test is.
+Location: TypeAlias = tuple[str, int | None, str]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,7 +80,7 @@ def kata_module(load_module: Callable[..., ModuleType]) -> ModuleType:
 
 
 @pytest.fixture
-def app(kata_module: ModuleType):
+def app(kata_module: ModuleType) -> ASGIApp:
     application = getattr(kata_module, "app", None)
     if application is None:
         raise loading.ImplementationError(
@@ -83,17 +91,18 @@ def app(kata_module: ModuleType):
             f"`app` in app.py is a {type(application).__name__}, not an ASGI application: "
             "it should be `app = FastAPI()`."
         )
-    return application
+    app_: ASGIApp = application
+    return app_
 
 
 @pytest_asyncio.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app: ASGIApp) -> AsyncIterator[httpx.AsyncClient]:
     async with lifespan_client(app) as c:
         yield c
 
 
 @pytest.fixture
-def test_client(app):
+def test_client(app: ASGIApp) -> Iterator[TestClient]:
     # Imported here: TestClient pulls in httpx2, which only the specs that use it need.
     from fastapi.testclient import TestClient
 
@@ -109,7 +118,7 @@ def _impl_dir_for(config: pytest.Config, kata_dir: Path) -> Path:
     return (Path(root).resolve() / kata_dir.name) if root else kata_dir
 
 
-def _teaching_message(excinfo: pytest.ExceptionInfo) -> str:
+def _teaching_message(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
     """The spec's own message, without pytest's `assert x == y` explanation below it."""
     exc = excinfo.value
     if isinstance(exc, AssertionError):
@@ -132,17 +141,19 @@ class ResultCollector:
         self._current: dict[str, SpecResult] = {}
         self._started: dict[str, float] = {}
 
-    def _emit(self, event: dict) -> None:
+    def _emit(self, event: Event) -> None:
         if self.results_file is not None:
             append_event(self.results_file, event)
 
     @pytest.hookimpl
-    def pytest_runtest_logstart(self, nodeid: str, location) -> None:
+    def pytest_runtest_logstart(self, nodeid: str, location: Location) -> None:
         self._started[nodeid] = time.perf_counter()
         self._emit({"event": "start", "name": nodeid.split("::")[-1]})
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
         spec = self._current.get(item.nodeid)
         if spec is None:
@@ -173,7 +184,7 @@ class ResultCollector:
         return report
 
     @pytest.hookimpl
-    def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
+    def pytest_runtest_logfinish(self, nodeid: str, location: Location) -> None:
         spec = self._current.pop(nodeid, None)
         if spec is None:
             return
@@ -188,7 +199,11 @@ class ResultCollector:
 
     @pytest.hookimpl
     def pytest_warning_recorded(
-        self, warning_message: warnings.WarningMessage, when, nodeid, location
+        self,
+        warning_message: warnings.WarningMessage,
+        when: str,
+        nodeid: str,
+        location: Location | None,
     ) -> None:
         text = f"{warning_message.category.__name__}: {warning_message.message}"
         where = f" ({Path(warning_message.filename).name}:{warning_message.lineno})"

@@ -11,15 +11,20 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp
 
 BASE_URL = "http://testserver"
 
 
 @asynccontextmanager
-async def lifespan_client(app, **transport_options: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def lifespan_client(
+    app: ASGIApp, **transport_options: Any
+) -> AsyncIterator[httpx.AsyncClient]:
     """An AsyncClient over `app` with its lifespan run: what the `client` fixture gives, for an
     app a spec builds itself, or with transport options of its own (`client=(host, port)`,
     `raise_app_exceptions=False`)."""
@@ -47,7 +52,7 @@ class Heartbeat:
         self.max_gap = 0.0
         self.ticks = 0
         self._last = time.perf_counter()
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
         self._last = time.perf_counter()

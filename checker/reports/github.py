@@ -10,8 +10,6 @@ of its own, and any table printed for people is fenced with ::stop-commands:: so
 that looks like a workflow command is shown, not obeyed.
 """
 
-from __future__ import annotations
-
 import os
 import secrets
 from collections.abc import Mapping

@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from checker.engine.catalog import Catalog
@@ -86,7 +87,7 @@ def bench_watch(catalog: Catalog, repeats: int) -> tuple[float, float]:
             mark = len(screen.getvalue())
             started = time.perf_counter()
             (root / "katas" / kata.id / "app.py").write_bytes(source)
-            _wait_for(lambda v=verdict, m=mark: v in screen.getvalue()[m:], 120)
+            _wait_for(partial(_shown_since, screen, verdict, mark), 120)
             saves.append(time.perf_counter() - started)
             time.sleep(0.3)
         keys.press("q")
@@ -97,6 +98,10 @@ def bench_watch(catalog: Catalog, repeats: int) -> tuple[float, float]:
 def bench_list(catalog: Catalog, repeats: int) -> float:
     command = [sys.executable, "-m", "checker", "--root", str(catalog.root), "list"]
     return _median([_wall(command, CHECKER_HOME) for _ in range(repeats)])
+
+
+def _shown_since(screen: io.StringIO, text: str, mark: int) -> bool:
+    return text in screen.getvalue()[mark:]
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float) -> None:

@@ -111,14 +111,14 @@ def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdi
                     f"{len(mistakes)} common mistakes in solutions/{kata.id}/mistakes, "
                     f"at least {MIN_MISTAKES} wanted"
                 )
-            for mistake in mistakes:
-                tree = Path(scratch) / f"{kata.id}-{mistake.name}"
-                _assemble_mistake(catalog, mistake, tree)
+            for one in mistakes:
+                tree = Path(scratch) / f"{kata.id}-{one.name}"
+                _assemble_mistake(catalog, one, tree)
                 jobs.append((kata, tree))
-                roles.append((Role.MISTAKE, mistake))
-                if not mistake.note:
+                roles.append((Role.MISTAKE, one))
+                if not one.note:
                     verdicts[kata.id].problems.append(
-                        f"mistake {mistake.name} has no note (first line of its docstring)"
+                        f"mistake {one.name} has no note (first line of its docstring)"
                     )
         results = run_many(jobs, parallel)
     for (kata, _), (role, mistake), result in zip(jobs, roles, results, strict=True):
@@ -129,8 +129,7 @@ def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdi
             verdict.problems += _stub_problems(result)
         elif result.status == Status.FAIL:
             verdict.mistakes_caught += 1
-        else:
-            assert mistake is not None
+        elif mistake is not None:
             verdict.problems.append(
                 f"mistake {mistake.name} ({mistake.note}) was not rejected: "
                 f"{result.status}{': ' + result.message if result.message else ''}"
