@@ -1,58 +1,70 @@
 """The catalog of katas: what each kata.toml says, validated, and how a kata name resolves.
 
 Every verb goes through this module to find katas. The paths come from checker.engine.layout; the
-keys a kata.toml may hold are declared once, in KataToml. A kata whose kata.toml is wrong still
-lists, and reports the problem as its error, in one line naming the file and the key.
+keys a kata.toml may hold are declared once, in checker.engine.kata_toml.KataToml. A kata whose
+kata.toml is wrong still lists, and reports the problem as its error, in one line naming the
+file and the key.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from checker.engine import layout
 from checker.engine.layout import Layout
 
-DIFFICULTIES = ("easy", "medium", "advanced")
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 DEFAULT_TIME_LIMIT_S = 30.0
-Difficulty = Literal["easy", "medium", "advanced"]
-# Strict scalars (a number is no title, "forty" is no time limit); TOML arrays become tuples.
-Text = Annotated[str, Field(min_length=1, strict=True)]
 
 
 class CatalogError(Exception):
     """A kata name that does not resolve, or a folder that holds no katas."""
 
 
-class DebriefItem(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class DebriefItem:
+    question: str
+    answer: str
 
-    question: Text
-    answer: Text
 
+@dataclass(frozen=True)
+class KataMeta:
+    """A kata.toml that passed validation (checker.engine.kata_toml.KataToml), as plain data."""
 
-class KataToml(BaseModel):
-    """The keys of a kata.toml: the one place they are declared (later features add keys here)."""
+    title: str
+    difficulty: str
+    track: str
+    topics: tuple[str, ...]
+    files: tuple[str, ...]
+    time_limit: float
+    assumes: tuple[str, ...]
+    hints: tuple[str, ...]
+    debrief: tuple[DebriefItem, ...]
+    version: int
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    title: Text
-    difficulty: Difficulty
-    track: Text
-    topics: tuple[Text, ...] = Field(min_length=1)
-    # The files a learner edits, relative to the kata folder; grading takes only these.
-    files: tuple[Text, ...] = Field(default=("app.py",), min_length=1)
-    # Seconds the specs may run; the runner adds a start-up allowance.
-    time_limit: Annotated[float, Field(gt=0, le=600, strict=True)]
-    assumes: tuple[Text, ...] = ()
-    hints: tuple[Text, ...] = Field(min_length=2)
-    debrief: tuple[DebriefItem, ...] = Field(min_length=1)
-    # Bumped when the kata's contract changes: a pass recorded for an older version is stale.
-    version: Annotated[int, Field(ge=1, strict=True)] = 1
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> KataMeta:
+        return cls(
+            title=str(data["title"]),
+            difficulty=str(data["difficulty"]),
+            track=str(data["track"]),
+            topics=tuple(data["topics"]),
+            files=tuple(data["files"]),
+            time_limit=float(data["time_limit"]),
+            assumes=tuple(data["assumes"]),
+            hints=tuple(data["hints"]),
+            debrief=tuple(
+                DebriefItem(str(d["question"]), str(d["answer"])) for d in data["debrief"]
+            ),
+            version=int(data["version"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,7 @@ class Kata:
     path: Path
     layout: Layout = field(repr=False)
     # None when kata.toml is missing or wrong: such a kata lists, and reports load_error.
-    meta: KataToml | None = field(repr=False, compare=False, default=None)
+    meta: KataMeta | None = field(repr=False, compare=False, default=None)
     load_error: str = ""
 
     # The fields every verb reads, with safe values for a kata whose kata.toml is broken.
@@ -136,23 +148,45 @@ def find_root(start: Path | None = None) -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-def read_kata_toml(path: Path) -> tuple[KataToml | None, str]:
-    """The validated kata.toml, or None and one line naming the file and the key at fault."""
+def read_kata_toml(path: Path, cache: dict[str, Any] | None = None) -> tuple[KataMeta | None, str]:
+    """The validated kata.toml, or None and one line naming the file and the key at fault.
+
+    `cache` maps a digest of the file's bytes to what validation gave last time, so `list` does
+    not import pydantic when no kata.toml changed (it costs more than the rest of `list`).
+    """
     where = f"{path.parent.name}/{path.name}"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
         return None, f"{where} is missing"
+    digest = hashlib.sha256(raw).hexdigest()
+    if cache is not None and digest in cache:
+        return KataMeta.from_dict(cache[digest]), ""
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return None, f"{where} cannot be read: {exc}"
+    from pydantic import ValidationError
+
+    from checker.engine.kata_toml import KataToml
+
     try:
-        return KataToml.model_validate(data), ""
+        valid = KataToml.model_validate(data)
     except ValidationError as exc:
-        return None, f"{where}: " + "; ".join(_key_problem(error) for error in exc.errors())
+        return None, f"{where}: " + "; ".join(_key_problem(error) for error in _errors(exc))
+    meta = KataMeta.from_dict(valid.model_dump())
+    if cache is not None:
+        cache[digest] = asdict(meta)
+    return meta, ""
 
 
-def _key_problem(error: object) -> str:
-    assert isinstance(error, dict)
+def _errors(exc: ValidationError) -> list[dict[str, Any]]:
+    return [dict(error) for error in exc.errors()]
+
+
+def _key_problem(error: dict[str, Any]) -> str:
+    from checker.engine.kata_toml import KataToml
+
     key = ".".join(str(part) for part in error.get("loc", ())) or "(file)"
     if error.get("type") == "extra_forbidden":
         return f"{key}: unknown key (known: {', '.join(KataToml.model_fields)})"
@@ -162,11 +196,11 @@ def _key_problem(error: object) -> str:
     return f"{key}: {message} (got {error.get('input')!r})"
 
 
-def load_kata(path: Path, checkout: Layout) -> Kata:
+def load_kata(path: Path, checkout: Layout, cache: dict[str, Any] | None = None) -> Kata:
     match = layout.KATA_DIR_PATTERN.match(path.name)
     if not match:
         raise CatalogError(f"{path}: a kata folder is named NN_slug (two digits, lowercase slug)")
-    meta, load_error = read_kata_toml(path / layout.KATA_TOML)
+    meta, load_error = read_kata_toml(path / layout.KATA_TOML, cache)
     return Kata(
         id=path.name,
         number=int(match.group(1)),
@@ -176,6 +210,34 @@ def load_kata(path: Path, checkout: Layout) -> Kata:
         meta=meta,
         load_error=load_error,
     )
+
+
+def _cache_key() -> str:
+    """Validation results are only as good as the model that gave them."""
+    model = Path(__file__).with_name("kata_toml.py")
+    return hashlib.sha256(model.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _load_cache(checkout: Layout) -> dict[str, Any]:
+    try:
+        data = json.loads(checkout.kata_toml_cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("model") != _cache_key():
+        return {}
+    entries = data.get("entries")
+    return dict(entries) if isinstance(entries, dict) else {}
+
+
+def _save_cache(checkout: Layout, cache: dict[str, Any]) -> None:
+    path = checkout.kata_toml_cache
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"model": _cache_key(), "entries": cache}), "utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only checkout validates again next time
 
 
 @dataclass(frozen=True)
@@ -188,11 +250,15 @@ class Catalog:
         checkout = Layout(root)
         if not checkout.katas_dir.is_dir():
             raise CatalogError(f"{root}: no {layout.KATAS_DIRNAME}/ folder here")
+        cache = _load_cache(checkout)
+        before = len(cache)
         katas = [
-            load_kata(child, checkout)
+            load_kata(child, checkout, cache)
             for child in sorted(checkout.katas_dir.iterdir())
             if child.is_dir() and layout.KATA_DIR_PATTERN.match(child.name)
         ]
+        if len(cache) != before:
+            _save_cache(checkout, cache)
         return cls(root=root, katas=tuple(katas))
 
     @property

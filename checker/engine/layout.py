@@ -5,6 +5,7 @@
                                       .original/<file>.orig (the stubs as shipped, for `reset`)
     <root>/solutions/NN_slug/         the reference files, and mistakes/NAME.patch
     <root>/.katas-state.json          the learner's progress
+    <root>/.katas-cache/              derived data, rebuilt when missing (git ignores it)
 
 Nothing here imports anything heavy: the code inside the kata process uses it too.
 """
@@ -25,6 +26,8 @@ MISTAKE_SUFFIX = ".patch"
 KATA_TOML = "kata.toml"
 README = "README.md"
 STATE_FILE = ".katas-state.json"
+# Derived data a checkout can rebuild at any time (validated kata.toml files, mutant results).
+CACHE_DIRNAME = ".katas-cache"
 SPEC_GLOB = "test_*.py"
 KATA_DIR_PATTERN = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
 # Folders of a kata that are not code the implementation imports.
@@ -48,6 +51,14 @@ class Layout:
     @property
     def state_file(self) -> Path:
         return self.root / STATE_FILE
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / CACHE_DIRNAME
+
+    @property
+    def kata_toml_cache(self) -> Path:
+        return self.cache_dir / "kata-toml.json"
 
     def kata_dir(self, kata_id: str) -> Path:
         return self.katas_dir / kata_id
