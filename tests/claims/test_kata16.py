@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+
 import anyio
 import fastapi.routing
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Header
 from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
+from tests.claims.live_server import live_server
 from tests.claims.quote import quoted
 
 KATA = "16_streaming"
+WAIT_S = 5.0  # the server notices a disconnect in milliseconds
 
 
 def sse_app(pause_s: float = 0.0) -> FastAPI:
@@ -74,3 +78,48 @@ async def test_streaming_response_sends_each_chunk_as_its_own_body_message():
         (b"2,Grace\r\n", True),
         (b"", False),
     ]
+
+
+def test_a_client_disconnect_cancels_the_generator_on_real_uvicorn():
+    quoted(KATA, "kata.toml", "The server notices (an http.disconnect message, or send failing)")
+    quoted(KATA, "kata.toml", "the generator gets CancelledError or GeneratorExit at the await")
+    quoted(KATA, "kata.toml", "Code after the loop never runs")
+    app = FastAPI()
+    cleaned_up = threading.Event()
+    seen: list[str] = []
+
+    @app.get("/feed")
+    async def feed():
+        async def events():
+            try:
+                yield b"data: first\n\n"
+                await anyio.sleep_forever()  # waiting for the next update
+                seen.append("after the loop")
+            except BaseException as exc:
+                seen.append(type(exc).__name__)
+                raise
+            finally:
+                cleaned_up.set()
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    with live_server(app) as server:
+        with httpx.stream("GET", server.url + "/feed") as r:
+            assert next(r.iter_raw()) == b"data: first\n\n"
+        # The client is gone; the server notices and cancels the generator at its await.
+        assert cleaned_up.wait(WAIT_S), "the generator was never finalised"
+    assert seen == ["CancelledError"]
+
+
+async def test_last_event_id_parameter_reads_the_last_event_id_header():
+    quoted(KATA, "README.md", "(`last_event_id` reads the `Last-Event-ID` header)")
+    app = FastAPI()
+
+    @app.get("/resume")
+    def resume(last_event_id: int = Header(0)):
+        return {"after": last_event_id}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        assert (await client.get("/resume", headers={"Last-Event-ID": "4"})).json() == {"after": 4}
+        assert (await client.get("/resume")).json() == {"after": 0}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi import FastAPI, HTTPException, WebSocket, status
 from fastapi.testclient import TestClient
@@ -112,3 +114,26 @@ def test_cors_does_not_guard_websocket_handshakes():
         connect(server.ws_url + "/ws", origin="https://evil.example", open_timeout=5) as ws,
     ):
         assert ws.recv(timeout=5) == "https://evil.example"
+
+
+def test_an_uncaught_websocket_disconnect_is_logged_as_an_error():
+    quoted(
+        KATA, "kata.toml", "if you do not catch it, every normal departure is logged as an error"
+    )
+    app = FastAPI()
+
+    @app.websocket("/ws")
+    async def uncaught(websocket: WebSocket):
+        await websocket.accept()
+        while True:
+            await websocket.receive_text()
+
+    with live_server(app) as server:
+        with connect(server.ws_url + "/ws", open_timeout=5) as ws:
+            ws.send("hello")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if any("Exception in ASGI application" in m for m in server.messages()):
+                break
+            time.sleep(0.02)
+    assert any("Exception in ASGI application" in m for m in server.messages())
