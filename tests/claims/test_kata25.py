@@ -8,12 +8,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import ForeignKey, create_engine, event, insert, select
+from sqlalchemy.exc import IntegrityError, InvalidRequestError, PendingRollbackError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     Session,
     joinedload,
     mapped_column,
+    raiseload,
     relationship,
     selectinload,
 )
@@ -126,3 +128,50 @@ def test_response_model_reads_attributes_of_a_returned_object():
 
     with TestClient(app) as client:
         assert client.get("/author").json() == {"id": 7, "name": "Le Guin"}
+
+
+def memory_engine():
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def test_a_failed_commit_refuses_all_work_until_rollback():
+    quoted(KATA, "kata.toml", "after one failed commit refuses every later request with")
+    quoted(KATA, "kata.toml", "PendingRollbackError")
+    engine = memory_engine()
+    with Session(engine) as session:
+        session.add_all([Author(name="Le Guin"), Author(name="Le Guin")])
+        with pytest.raises(IntegrityError):
+            session.commit()
+        with pytest.raises(PendingRollbackError):  # the next request's read, same session
+            session.scalars(select(Author)).all()
+        session.rollback()
+        session.add(Author(name="Butler"))
+        session.commit()
+    engine.dispose()
+
+
+def test_sqlite_does_not_enforce_foreign_keys_unless_told_to():
+    quoted(KATA, "README.md", "SQLite does not enforce foreign keys unless told to")
+    engine = memory_engine()
+    with Session(engine) as session:
+        session.add(Book(title="Orphan", author_id=999))
+        session.commit()  # no IntegrityError: no author 999, and SQLite does not check
+        assert session.scalar(select(Book.author_id)) == 999
+    engine.dispose()
+
+
+def test_lazy_raise_turns_a_forgotten_lazy_load_into_an_error():
+    quoted(KATA, "kata.toml", "`lazy='raise'` makes any forgotten lazy load an error")
+    engine = memory_engine()
+    with engine.begin() as conn:
+        conn.execute(insert(Author), [{"id": 1, "name": "Le Guin"}])
+        conn.execute(insert(Book), [{"title": "The Dispossessed", "author_id": 1}])
+    with Session(engine) as session:
+        book = session.scalars(select(Book).options(raiseload(Book.author))).one()
+        with pytest.raises(InvalidRequestError, match="raise"):
+            _ = book.author
+    engine.dispose()
