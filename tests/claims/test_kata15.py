@@ -24,19 +24,21 @@ STUB_DIR = REPO / "katas" / KATA
 WAIT_S = 30.0  # a start or a reload takes a second or two; the bound only stops a stuck test
 
 
-def import_stub(*python_flags: str) -> str:
-    """stderr of a fresh interpreter that imports the kata's stub app.py (which uses on_event)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
-    done = subprocess.run(
-        [sys.executable, *python_flags, "-c", "import app"],
-        cwd=STUB_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return done.stderr
+# Imports the stub twice in one fresh interpreter (so the warning filters are Python's defaults):
+# first as it is, then after `-W default`'s equivalent. Each import is a new module, so the
+# warning is not deduplicated away. stderr shows what a learner's terminal would show.
+IMPORT_TWICE = """
+import importlib.util, sys, warnings
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, "app.py")
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+
+load("stub_with_default_filters")
+print("--- -W default ---", file=sys.stderr, flush=True)
+warnings.simplefilter("default")
+load("stub_with_w_default")
+"""
 
 
 def test_on_event_deprecation_warning_is_hidden_unless_asked_for():
@@ -45,8 +47,18 @@ def test_on_event_deprecation_warning_is_hidden_unless_asked_for():
     quoted(
         KATA, "kata.toml", "which Python shows only under pytest, in __main__ or with -W default"
     )
-    assert "DeprecationWarning" not in import_stub()
-    shown = import_stub("-W", "default")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_TWICE],
+        cwd=STUB_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    hidden, shown = done.stderr.split("--- -W default ---")
+    assert "DeprecationWarning" not in hidden, hidden
     assert "DeprecationWarning" in shown and "on_event is deprecated" in shown, shown
 
 
@@ -116,24 +128,24 @@ def test_reload_starts_a_new_process_with_a_new_app(tmp_path):
     module.write_text(
         textwrap.dedent(
             """
+            import json
             import os
-            from fastapi import FastAPI
 
-            app = FastAPI()
-
-            @app.get("/")
-            def who():
-                return {"pid": os.getpid()}
+            # A bare ASGI app: the claim is about the process, and no FastAPI import keeps each
+            # (re)start fast on a loaded machine.
+            async def app(scope, receive, send):
+                assert scope["type"] == "http"
+                body = json.dumps({"pid": os.getpid()}).encode()
+                await send({"type": "http.response.start", "status": 200, "headers": []})
+                await send({"type": "http.response.body", "body": body})
             """
         )
     )
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "reloaded:app", "--reload", "--reload-dir",
-         str(tmp_path), "--app-dir", str(tmp_path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "uvicorn", "reloaded:app", "--reload", "--lifespan", "off"]
+    command += ["--reload-dir", str(tmp_path), "--app-dir", str(tmp_path)]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/"
         first = worker_pid(url, time.monotonic() + WAIT_S)
