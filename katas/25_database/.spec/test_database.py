@@ -330,7 +330,7 @@ async def test_list_rejects_bad_paging_with_422(client, query):
     )
 
 
-async def test_list_does_not_query_once_per_book(client, catalogue, statements):
+async def test_list_does_not_lazy_load_authors_one_by_one(client, catalogue, statements):
     counts = {}
     for limit in (3, 20):
         statements.clear()
@@ -339,7 +339,9 @@ async def test_list_does_not_query_once_per_book(client, catalogue, statements):
         counts[limit] = len(statements)
     assert counts[20] <= 2, (
         f"GET /books?limit=20 sent {counts[20]} SQL statements (limit=3 sent {counts[3]}): one "
-        "per book is the N+1 problem. Load the authors with the books: "
+        "for the page, then one per distinct author that lazy loading fetched (authors already "
+        "in the session are not queried again). That is the N+1 problem. Load the authors with "
+        "the books: "
         ".options(selectinload(Book.author)) (2 statements) or joinedload (1)."
     )
 

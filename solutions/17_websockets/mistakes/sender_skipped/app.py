@@ -54,7 +54,8 @@ async def echo(websocket: WebSocket):
 async def chat_room(websocket: WebSocket, room: str, token: str | None = None):
     user = TOKENS.get(token) if token else None
     if user is None:
-        # Closing before accept() refuses the handshake; 1008 is "policy violation".
+        # Closing before accept() refuses the handshake: uvicorn answers the upgrade with HTTP 403
+        # (no close frame exists yet, so the client never sees 1008, "policy violation").
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
     await manager.connect(room, websocket, user)
