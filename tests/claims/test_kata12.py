@@ -1,5 +1,4 @@
 """Claims of kata 12 (blocking calls): what blocks the event loop, and what a thread changes.
-# ruff: noqa: E501  (quoted phrases must match the kata text verbatim)
 
 Timings use ratios with wide margins both ways (the machine may be busy): a blocked loop serialises
 N requests of D seconds into about N x D, a free one answers them in about D.
