@@ -131,26 +131,28 @@ async def test_pure_python_cpu_in_a_thread_frees_the_loop():
     assert in_thread.longest < 0.5 * work, in_thread.longest
 
 
+def cores_used_by_two_threads(n: int) -> float:
+    """CPU seconds the process spent per wall-clock second while two threads ran count_work."""
+    threads = [threading.Thread(target=count_work, args=(n,)) for _ in range(2)]
+    wall, cpu = time.perf_counter(), time.process_time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return (time.process_time() - cpu) / (time.perf_counter() - wall)
+
+
 def test_threads_add_no_parallelism_for_pure_python():
     quoted(
         KATA,
         "kata.toml",
         "two threads of pure-Python work take as long as running them one after the other",
     )
-    n = 300_000
-    started = time.perf_counter()
-    count_work(n)
-    count_work(n)
-    sequential = time.perf_counter() - started
-    threads = [threading.Thread(target=count_work, args=(n,)) for _ in range(2)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    parallel = time.perf_counter() - started
-    # On two free cores without a GIL this would be about 0.5.
-    assert parallel >= 0.75 * sequential, (parallel, sequential)
+    # Wall-clock ratios swing with the machine's load; CPU time per wall second does not rise
+    # above one core while the GIL lets one thread run at a time (two on two free cores without
+    # it, and load elsewhere only lowers it).
+    used = cores_used_by_two_threads(1_500_000)
+    assert used < 1.3, f"two pure-Python threads kept {used:.2f} cores busy"
 
 
 async def test_loop_of_awaits_takes_n_delays_gather_one():
