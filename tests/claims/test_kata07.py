@@ -1,10 +1,10 @@
 """Claims of kata 07 (dependencies): how often a dependency runs, and what its cache key is."""
-# ruff: noqa: B008  (FastAPI's Depends() idiom)
+# ruff: noqa: B008, E501  (FastAPI's Depends() idiom; quoted phrases must match the kata text verbatim)
 
 from __future__ import annotations
 
 import httpx
-from fastapi import Depends, FastAPI, Header, HTTPException, Query, Security
+from fastapi import BackgroundTasks, Depends, FastAPI, Header, HTTPException, Query, Security
 
 from tests.claims.quote import quoted
 
@@ -182,3 +182,33 @@ async def test_dependency_overrides_replace_by_callable():
     app.dependency_overrides[get_db] = lambda: "fake"
     async with client_for(app) as client:
         assert (await client.get("/db")).json() == "fake"
+
+
+async def test_yield_scope_chooses_when_clean_up_runs():
+    quoted(
+        KATA,
+        "kata.toml",
+        "a dependency with yield chooses when its clean-up runs with Depends(scope='function' or 'request')",
+    )
+    events: list[str] = []
+
+    def session():
+        yield
+        events.append("clean-up")
+
+    app = FastAPI()
+
+    @app.get("/function")
+    def function_scope(background_tasks: BackgroundTasks, s=Depends(session, scope="function")):
+        background_tasks.add_task(events.append, "after the response")
+
+    @app.get("/request")
+    def request_scope(background_tasks: BackgroundTasks, s=Depends(session)):
+        background_tasks.add_task(events.append, "after the response")
+
+    async with client_for(app) as client:
+        await client.get("/function")
+        assert events == ["clean-up", "after the response"]
+        events.clear()
+        await client.get("/request")
+        assert events == ["after the response", "clean-up"]
