@@ -1,6 +1,5 @@
 """Claims of kata 20 (API keys): FastAPI's API key schemes, compare_digest, hashing and logs."""
 
-
 from __future__ import annotations
 
 import hashlib
