@@ -184,6 +184,9 @@ async def test_books_need_no_partner_key(client, catalogue, version):
 
 # --- v1 is deprecated, v2 is not ---------------------------------------------------------------
 
+# 2026-01-01T00:00:00Z in RFC 9745's form: '@' and the Unix time in seconds.
+V1_DEPRECATION = "@1767225600"
+
 
 async def test_every_v1_response_is_marked_deprecated(client, catalogue):
     books, authors = catalogue
@@ -195,11 +198,17 @@ async def test_every_v1_response_is_marked_deprecated(client, catalogue):
     ]:
         r = await client.get(url, headers=headers)
         assert r.status_code == 200, f"{got(url, r, headers)}; expected 200"
-        assert r.headers.get("deprecation") == "true", (
-            f"GET {url} came back without the header `Deprecation: true` (headers: "
-            f"{dict(r.headers)}). Give the v1 include a dependency that sets it: "
-            "include_router(..., prefix='/v1', dependencies=[Depends(mark_deprecated)]), where "
-            "mark_deprecated(response: Response) sets response.headers['Deprecation']."
+        value = r.headers.get("deprecation")
+        assert value is not None, (
+            f"GET {url} came back without a Deprecation header (headers: {dict(r.headers)}). "
+            "Every v1 response needs it: give the v1 include a dependency that sets it, not each "
+            "route (include_router(..., dependencies=[...]) or APIRouter(prefix='/v1', "
+            "dependencies=[...]))."
+        )
+        assert value == V1_DEPRECATION, (
+            f"GET {url} carries `Deprecation: {value}`; expected `Deprecation: {V1_DEPRECATION}`. "
+            "RFC 9745 makes the value a date, '@' followed by Unix seconds (not 'true', not an "
+            "HTTP date): the README gives the date v1 was deprecated."
         )
 
 

@@ -1,4 +1,4 @@
-"""The v2 include was copied from v1 with its dependency, so v2 answers with Deprecation: true too."""
+"""The v2 include was copied from v1 with its dependency, so v2 answers with a Deprecation header too."""
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from routers import authors, books
@@ -6,10 +6,13 @@ from store import AUTHORS, BOOKS
 
 app = FastAPI(title="Bookshop catalogue")
 
+# 2026-01-01T00:00:00Z as an RFC 9745 date: "@" and the Unix time in seconds.
+V1_DEPRECATED_AT = "@1767225600"
+
 
 def mark_deprecated(response: Response) -> None:
-    """Tells v1 clients to move on (RFC 9745's Deprecation header)."""
-    response.headers["Deprecation"] = "true"
+    """Tells v1 clients to move on: RFC 9745's Deprecation header carries the date, as @<epoch>."""
+    response.headers["Deprecation"] = V1_DEPRECATED_AT
 
 
 # The same routers under both prefixes; v1 adds the deprecation notice to each of its routes.
