@@ -17,13 +17,14 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import uvicorn
 
 START_S = 10.0  # startup takes milliseconds; 10 s only matters on a machine that is stuck
 STOP_S = 10.0
+WAIT_S = 5.0
 
 
 class _Collect(logging.Handler):
@@ -53,6 +54,18 @@ class LiveServer:
     def messages(self) -> list[str]:
         """Everything uvicorn's loggers (uvicorn.error, uvicorn.access) said so far."""
         return [record.getMessage() for record in list(self._logs.records)]
+
+    def wait_for(
+        self, predicate: Callable[[logging.LogRecord], object], count: int = 1
+    ) -> list[logging.LogRecord]:
+        """The log records that match, once COUNT of them arrived (or after WAIT_S): uvicorn logs
+        an access line or a task's exception after the client already has its response."""
+        deadline = time.monotonic() + WAIT_S
+        while True:
+            found = [record for record in list(self._logs.records) if predicate(record)]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.01)
 
 
 @contextlib.contextmanager

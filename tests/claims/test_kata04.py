@@ -1,5 +1,4 @@
 """Claims of kata 04 (validation): what Pydantic 2 and FastAPI answer for broken rules."""
-# ruff: noqa: E501  (quoted phrases must match the kata text verbatim)
 
 from __future__ import annotations
 

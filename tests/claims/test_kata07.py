@@ -1,5 +1,4 @@
 """Claims of kata 07 (dependencies): how often a dependency runs, and what its cache key is."""
-# ruff: noqa: B008, E501  (FastAPI's Depends() idiom; quoted phrases must match the kata text verbatim)
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
 """Claims of kata 13 (concurrency): gather, timeouts, cancellation and limits, as asyncio does them."""
-# ruff: noqa: E501  (quoted phrases must match the kata text verbatim)
 
 from __future__ import annotations
 

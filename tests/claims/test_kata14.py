@@ -1,22 +1,17 @@
 """Claims of kata 14 (background tasks): when they run, in which order, and when they are lost."""
-# ruff: noqa: B008, E501  (FastAPI's Depends() idiom; quoted phrases must match the kata text verbatim)
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
-import socket
 import threading
-import time
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import BackgroundTasks, Depends, FastAPI, HTTPException
 from fastapi.responses import JSONResponse
 from starlette.background import BackgroundTask
 
+from tests.claims.live_server import live_server
 from tests.claims.quote import quoted
 
 KATA = "14_background_tasks"
@@ -151,61 +146,18 @@ async def test_failing_task_keeps_the_response_and_drops_the_rest():
     assert r.status_code == 201 and ran == ["before"]
 
 
-class Capture(logging.Handler):
-    def __init__(self):
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-
-@contextlib.contextmanager
-def on_uvicorn(app, logger_name: str):
-    """Serves APP with a real uvicorn on a loopback port; yields (base url, captured records)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off")
-    server = uvicorn.Server(config)
-    capture = Capture()
-    logger = logging.getLogger(logger_name)
-    logger.addHandler(capture)
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 5
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{port}", capture.records
-    finally:
-        server.should_exit = True
-        thread.join(5)
-        logger.removeHandler(capture)
-        logger.setLevel(level)
-
-
-def wait_for(records: list, predicate, count: int = 1) -> list:
-    """The records that match, once COUNT of them have arrived (or after 5 s)."""
-    deadline = time.monotonic() + 5
-    while len([r for r in records if predicate(r)]) < count and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return [r for r in records if predicate(r)]
-
-
 def test_uvicorn_logs_a_failing_task_and_the_client_still_gets_201():
     quoted(KATA, "README.md", "and the error only reaches the server's log")
     quoted(KATA, "kata.toml", "the exception reaches only the server (uvicorn logs it")
     ran: list = []
-    with on_uvicorn(failing_app(ran), "uvicorn.error") as (url, records):
-        r = httpx.post(f"{url}/issues", timeout=5)
-        errors = wait_for(
-            records, lambda rec: rec.exc_info and "mail gateway down" in str(rec.exc_info[1])
+    with live_server(failing_app(ran), lifespan="off") as server:
+        r = httpx.post(f"{server.url}/issues", timeout=5)
+        errors = server.wait_for(
+            lambda rec: rec.exc_info and "mail gateway down" in str(rec.exc_info[1])
         )
+        said = server.messages()
     assert r.status_code == 201 and r.json() == {"id": 1}
-    assert errors, [rec.getMessage() for rec in records]
+    assert errors, said
     assert ran == ["before"]
 
 

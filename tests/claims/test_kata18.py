@@ -1,5 +1,4 @@
 """Claims of kata 18 (OAuth2 password flow with JWT): what PyJWT, pwdlib and FastAPI really do."""
-# ruff: noqa: B008, E501  (FastAPI's Depends() idiom; quoted phrases must match the kata text verbatim)
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ import pytest
 from fastapi import Depends, FastAPI, Security
 from fastapi.security import APIKeyHeader, APIKeyQuery
 
+from tests.claims.live_server import live_server
 from tests.claims.quote import quoted
-from tests.claims.test_kata14 import on_uvicorn, wait_for
 
 KATA = "20_api_keys"
 
@@ -105,10 +105,10 @@ def test_query_string_keys_land_in_the_access_log():
     def rates():
         return {}
 
-    with on_uvicorn(app, "uvicorn.access") as (url, records):
-        httpx.get(f"{url}/rates?api_key=partner-key-0001", timeout=5)
-        httpx.get(f"{url}/rates", headers={"X-API-Key": "partner-key-0002"}, timeout=5)
-        logged = wait_for(records, lambda rec: "/rates" in rec.getMessage(), count=2)
+    with live_server(app, lifespan="off") as server:
+        httpx.get(f"{server.url}/rates?api_key=partner-key-0001", timeout=5)
+        httpx.get(f"{server.url}/rates", headers={"X-API-Key": "partner-key-0002"}, timeout=5)
+        logged = server.wait_for(lambda rec: "/rates" in rec.getMessage(), count=2)
     lines = " ".join(rec.getMessage() for rec in logged)
     assert len(logged) == 2, lines
     assert "partner-key-0001" in lines, lines

@@ -1,5 +1,4 @@
 """Claims of kata 21 (middleware, CORS): layer order, what middleware sees, and CORSMiddleware."""
-# ruff: noqa: E501  (quoted phrases must match the kata text verbatim)
 
 from __future__ import annotations
 
