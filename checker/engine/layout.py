@@ -4,7 +4,9 @@
                                       .spec/ (the hidden specs, test_*.py, in subfolders too),
                                       .original/<file>.orig (the stubs as shipped, for `reset`)
     <root>/solutions/NN_slug/         the reference files, and mistakes/NAME.patch
+    <root>/solutions/NN_slug/mutants.json   the kata's mutants record (`dev mutants --record`)
     <root>/.katas-state.json          the learner's progress
+    <root>/.katas-cache/mutants/      cached mutant verdicts (git-ignored)
 
 Nothing here imports anything heavy: the code inside the kata process uses it too.
 """
@@ -25,6 +27,8 @@ MISTAKE_SUFFIX = ".patch"
 KATA_TOML = "kata.toml"
 README = "README.md"
 STATE_FILE = ".katas-state.json"
+MUTANTS_RECORD = "mutants.json"
+CACHE_DIRNAME = ".katas-cache"
 SPEC_GLOB = "test_*.py"
 KATA_DIR_PATTERN = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
 # Folders of a kata that are not code the implementation imports.
@@ -57,6 +61,16 @@ class Layout:
 
     def mistakes_dir(self, kata_id: str) -> Path:
         return self.solution_dir(kata_id) / MISTAKES_DIRNAME
+
+    def mistake_patch(self, kata_id: str, name: str) -> Path:
+        return self.mistakes_dir(kata_id) / f"{name}{MISTAKE_SUFFIX}"
+
+    def mutants_record(self, kata_id: str) -> Path:
+        return self.solution_dir(kata_id) / MUTANTS_RECORD
+
+    @property
+    def mutants_cache_dir(self) -> Path:
+        return self.root / CACHE_DIRNAME / "mutants"
 
     def relative(self, path: Path) -> str:
         """`path` as a learner types it from the root, or as given when it lies elsewhere."""
