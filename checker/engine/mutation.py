@@ -292,7 +292,8 @@ class _Finder(ast.NodeVisitor):
         return self.source.of(node)
 
     def statement_context(self, node: Located) -> Located:
-        """The widest enclosing expression, keyword or simple statement that is still short."""
+        """A keyword argument the node is the value of (`httponly=True`), else the widest
+        enclosing expression or simple statement that is still short."""
         best, current = node, node
         while True:
             parent = self.parents.get(current)
@@ -301,7 +302,7 @@ class _Finder(ast.NodeVisitor):
             if len(_squash(self.source.of(parent))) > SNIPPET_WIDTH:
                 return best
             best = current = parent
-            if isinstance(parent, ast.stmt):
+            if isinstance(parent, ast.stmt | ast.keyword):
                 return best
 
     def removal(self, spans: list[tuple[int, int]], index: int) -> tuple[int, int]:
