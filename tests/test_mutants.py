@@ -7,10 +7,11 @@ import textwrap
 
 import pytest
 
-from checker.commands.dev.mutants import mistake_patch
+from checker.commands.dev.mutants import mistake_patch, why_killed
 from checker.engine.catalog import Catalog
 from checker.engine.mutants_record import record_problems
 from checker.engine.mutation import SolutionSyntaxError, mutants_of
+from checker.engine.results import KataResult, SpecResult, Status
 
 # A kata small enough to run all its mutants in seconds: a bound, a status code, dict responses,
 # and a loop whose `i += 0` mutant never ends.
@@ -166,6 +167,17 @@ def test_a_promoted_mutant_is_a_mistake_patch():
     assert "--- a/app.py" in lines and "+++ b/app.py" in lines
     assert "-def items(limit: int = Query(default=10, ge=1, le=50)):" in lines
     assert "+def items(limit: int = Query(default=10, ge=1, le=51)):" in lines
+
+
+def test_why_a_mutant_was_killed_is_said_in_one_line():
+    failed = KataResult("01", Status.FAIL, tests=[SpecResult("test_items", Status.FAIL, "no")])
+    assert why_killed(failed) == "test_items failed"
+    assert why_killed(KataResult("01", Status.TIMEOUT, duration_s=4.25)) == "timeout after 4.2 s"
+    crashed = KataResult(
+        "01", Status.ERROR, message="the spec process ended abruptly with exit code -11"
+    )
+    assert why_killed(crashed) == "error: the spec process ended abruptly with exit code -11"
+    assert why_killed(KataResult("01", Status.PASS)) is None
 
 
 def run_json(tree, *args: str) -> dict:

@@ -188,11 +188,13 @@ def run_many(
     *,
     exit_first: bool = False,
     limits: Mapping[str, float] | None = None,
+    on_job_result: Callable[[int, KataResult], None] | None = None,
 ) -> list[KataResult]:
     """Run (kata, impl_root) jobs, `parallel` at a time; results in the order of `jobs`.
 
     With `warm`, each of the `parallel` slots keeps one warm worker and forks every run from it.
-    `exit_first` and `limits` (seconds by kata id) are passed on to run_kata.
+    `exit_first` and `limits` (seconds by kata id) are passed on to run_kata. `on_job_result`
+    receives each result as it comes, with the index of its job.
     """
     jobs = list(jobs)
     slots = max(1, min(parallel, len(jobs)))
@@ -200,7 +202,7 @@ def run_many(
     for _ in range(slots):
         idle.put(WarmWorker(worker_env(), CHECKER_HOME) if warm else None)
 
-    def one(job: tuple[Kata, Path | None]) -> KataResult:
+    def one(index: int, job: tuple[Kata, Path | None]) -> KataResult:
         worker = idle.get()
         if worker is not None:
             # Not part of the run's time: a run's duration is its own (dev mutants scales by it).
@@ -213,11 +215,13 @@ def run_many(
             idle.put(worker)
         if on_result is not None:
             on_result(result)
+        if on_job_result is not None:
+            on_job_result(index, result)
         return result
 
     try:
         with ThreadPoolExecutor(max_workers=slots) as pool:
-            return list(pool.map(one, jobs))
+            return list(pool.map(one, range(len(jobs)), jobs))
     finally:
         while not idle.empty():
             worker = idle.get()

@@ -43,6 +43,7 @@ LIMIT_MARGIN_S = 2.0
 # Bumped when what a cached verdict means changes.
 CACHE_VERSION = 1
 REASON_WIDTH = 160
+PROGRESS_EVERY = 25
 
 
 @dataclass
@@ -169,7 +170,7 @@ def _assemble(kata: Kata, tree: Path, mutant: Mutant | None) -> None:
         (target / mutant.file).write_text(mutant.source, encoding="utf-8")
 
 
-def _why_killed(result: KataResult) -> str | None:
+def why_killed(result: KataResult) -> str | None:
     """None when the mutant survived, else why it was killed."""
     if result.status == Status.PASS:
         return None
@@ -228,12 +229,21 @@ def run(
                 todo.append((report, verdict))
         if jobs:
             progress(f"running {len(jobs)} mutants ({parallel} at a time)")
-        results = run_many(jobs, parallel, exit_first=True, limits=limits)
-    for (report, verdict), result in zip(todo, results, strict=True):
-        reason = _why_killed(result)
-        verdict.killed, verdict.reason = reason is not None, reason or ""
-        key = keys[f"{report.kata.id}/{verdict.mutant.id}"]
-        cache.put(key, {"killed": verdict.killed, "reason": verdict.reason})
+        done = 0
+
+        def judged_one(index: int, result: KataResult) -> None:
+            # Cached as each ends: an interrupted run keeps what it had judged.
+            nonlocal done
+            report, verdict = todo[index]
+            reason = why_killed(result)
+            verdict.killed, verdict.reason = reason is not None, reason or ""
+            key = keys[f"{report.kata.id}/{verdict.mutant.id}"]
+            cache.put(key, {"killed": verdict.killed, "reason": verdict.reason})
+            done += 1
+            if done % PROGRESS_EVERY == 0 and done < len(jobs):
+                progress(f"{done}/{len(jobs)} mutants run")
+
+        run_many(jobs, parallel, exit_first=True, limits=limits, on_job_result=judged_one)
     for report in reports:
         report.duration_s = time.perf_counter() - started[report.kata.id]
     return reports
