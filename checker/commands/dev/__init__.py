@@ -87,6 +87,7 @@ def _verify(catalog: Catalog, args: argparse.Namespace) -> int:
 
 def _mutants(catalog: Catalog, args: argparse.Namespace) -> int:
     import json
+    import time
 
     from checker.commands.dev import mutants
 
@@ -100,7 +101,9 @@ def _mutants(catalog: Catalog, args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
         print(f"wrote {catalog.layout.relative(path)}")
         return EXIT_OK
+    started = time.perf_counter()
     reports = mutants.run(catalog, catalog.select(args.katas), args.jobs, _progress)
+    _progress(f"dev mutants took {time.perf_counter() - started:.0f} s ({args.jobs} at a time)")
     if args.record:
         for report in reports:
             if report.problem:

@@ -13,7 +13,6 @@ import hashlib
 import json
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +51,7 @@ class Verdict:
     killed: bool
     reason: str = ""  # why it was killed: the failing spec, "timeout after N s", a crash
     cached: bool = False
+    duration_s: float = 0.0  # its run's wall time (when it ran: taken from the cache too)
 
 
 @dataclass
@@ -64,7 +64,11 @@ class KataMutants:
     classes: dict[str, Survivor] = field(default_factory=dict)  # from the record, by id
     solution_s: float = 0.0
     limit_s: float = 0.0
-    duration_s: float = 0.0
+
+    @property
+    def run_s(self) -> float:
+        """The kata's mutant run time: its mutants' runs added up (wall time x parallel runs)."""
+        return sum(v.duration_s for v in self.verdicts)
 
     @property
     def killed(self) -> int:
@@ -192,7 +196,6 @@ def run(
 ) -> list[KataMutants]:
     cache = Cache(catalog.layout.mutants_cache_dir)
     reports = [mutate_kata(kata) for kata in katas]
-    started = {r.kata.id: time.perf_counter() for r in reports}
     keys: dict[str, str] = {}  # mutant key by (kata id, mutant id)
     baselines: dict[str, str] = {}  # the unmutated solution's key, by kata id
     for report in reports:
@@ -208,6 +211,7 @@ def run(
             cached = cache.get(key)
             if cached is not None and isinstance(cached.get("killed"), bool):
                 verdict.killed, verdict.reason = cached["killed"], str(cached.get("reason", ""))
+                verdict.duration_s = float(cached.get("duration_s", 0.0))
                 verdict.cached = True
 
     with tempfile.TemporaryDirectory(prefix="katas-mutants-") as scratch:
@@ -237,15 +241,19 @@ def run(
             report, verdict = todo[index]
             reason = why_killed(result)
             verdict.killed, verdict.reason = reason is not None, reason or ""
+            verdict.duration_s = result.duration_s
             key = keys[f"{report.kata.id}/{verdict.mutant.id}"]
-            cache.put(key, {"killed": verdict.killed, "reason": verdict.reason})
+            entry = {
+                "killed": verdict.killed,
+                "reason": verdict.reason,
+                "duration_s": result.duration_s,
+            }
+            cache.put(key, entry)
             done += 1
             if done % PROGRESS_EVERY == 0 and done < len(jobs):
                 progress(f"{done}/{len(jobs)} mutants run")
 
         run_many(jobs, parallel, exit_first=True, limits=limits, on_job_result=judged_one)
-    for report in reports:
-        report.duration_s = time.perf_counter() - started[report.kata.id]
     return reports
 
 
@@ -366,7 +374,7 @@ def to_json(reports: list[KataMutants]) -> dict[str, Any]:
                     for kind in (SurvivorClass.EQUIVALENT, SurvivorClass.FREE)
                 },
                 "ok": r.ok,
-                "duration_s": round(r.duration_s, 2),
+                "run_s": round(r.run_s, 2),
                 "solution_s": round(r.solution_s, 2),
                 "limit_s": round(r.limit_s, 2),
                 "cached": sum(1 for v in r.verdicts if v.cached),
@@ -430,8 +438,9 @@ def _render_kata(r: KataMutants) -> list[str]:
         f"{mark} {r.kata.id}  score {r.score:.1%}  mutants {total}: killed {r.killed}, "
         f"survived {total - r.killed} (equivalent {equivalent} = {share(equivalent)}, "
         f"free {free} = {share(free)}, unexplained {unexplained})",
-        f"     {r.given} in given code not mutated; {r.duration_s:.1f} s ({total - cached} run, "
-        f"{cached} cached; solution {r.solution_s:.1f} s, limit {r.limit_s:.1f} s a mutant)",
+        f"     {r.given} in given code not mutated; runs {r.run_s:.0f} s added up "
+        f"({total - cached} now, {cached} cached); solution {r.solution_s:.1f} s, "
+        f"limit {r.limit_s:.1f} s each",
     ]
     for verdict in r.verdicts:
         if verdict.killed and not verdict.reason.endswith(" failed"):
