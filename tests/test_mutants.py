@@ -231,6 +231,8 @@ def test_a_run_kills_times_out_records_and_caches(tree):
     spec.write_text(spec.read_text() + "\n\ndef test_more():\n    pass\n")
     (stale,) = record_problems(catalog, kata, True)
     assert "the mutants record is stale (.spec/test_spec.py changed)" in stale
+    verify = tree.run("dev", "verify", "01")
+    assert verify.returncode == 1 and stale in verify.stdout, verify.stdout
 
 
 def test_a_missing_record_is_a_problem_only_when_required(tree):
