@@ -30,6 +30,9 @@ GIVEN_START = re.compile(r"#\s*katas:\s*given\b")
 GIVEN_END = re.compile(r"#\s*katas:\s*end given\b")
 MODULE_SCOPE = "<module>"
 SNIPPET_WIDTH = 100  # a context wider than this is narrowed to the changed node itself
+# How far a small change climbs for its context: far enough to read (`limit > 40`, `i += 1`),
+# not so far that editing a neighbour (another record of the same literal) renames it.
+CLIMB_WIDTH = 48
 
 COMPARE_SWAPS = {
     ast.Lt: "<=",
@@ -299,7 +302,7 @@ class _Finder(ast.NodeVisitor):
             parent = self.parents.get(current)
             if not isinstance(parent, ast.expr | ast.keyword | ast.stmt) or _is_compound(parent):
                 return best
-            if len(_squash(self.source.of(parent))) > SNIPPET_WIDTH:
+            if len(_squash(self.source.of(parent))) > CLIMB_WIDTH:
                 return best
             best = current = parent
             if isinstance(parent, ast.stmt | ast.keyword):
