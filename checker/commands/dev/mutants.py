@@ -200,7 +200,7 @@ def run(
     baselines: dict[str, str] = {}  # the unmutated solution's key, by kata id
     for report in reports:
         kata = report.kata
-        _load_classes(catalog, report)
+        _load_classes(catalog, report, progress)
         if report.problem:
             continue
         specs, solution = digest(spec_hashes(kata)), solution_hashes(kata)
@@ -295,14 +295,16 @@ def _solution_runs(
     }
 
 
-def _load_classes(catalog: Catalog, report: KataMutants) -> None:
+def _load_classes(catalog: Catalog, report: KataMutants, progress: Callable[[str], None]) -> None:
     path = catalog.layout.mutants_record(report.kata.id)
     if not path.is_file():
         return
     try:
         record = read_record(path)
-    except RecordError:
-        return  # --record rewrites it; `dev verify` names the fault
+    except RecordError as exc:
+        # Said now: --record would rewrite it with every survivor unexplained.
+        progress(f"{report.kata.id}: {exc}; its survivors' classes are not used")
+        return
     report.classes = {s.id: s for s in record.survivors}
 
 
