@@ -3,6 +3,7 @@
 nox -s check [-- KATA ... | --impl-root solutions]    run the katas' specs
 nox -s tests                                          the checker's tests and `dev verify`
 nox -s lint                                           ruff
+nox -s mutants [-- KATA ... --record]                 mutation testing of the katas' specs
 """
 
 from __future__ import annotations
@@ -51,6 +52,13 @@ def lint(session: nox.Session) -> None:
     _install(session, ".[dev]")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def mutants(session: nox.Session) -> None:
+    """Mutants of each reference solution against its kata's specs: killed, survived, score."""
+    _install(session, ".")
+    session.run("python", "-m", "checker", "dev", "mutants", *session.posargs)
 
 
 @nox.session

@@ -4,8 +4,10 @@
                                       .spec/ (the hidden specs, test_*.py, in subfolders too),
                                       .original/<file>.orig (the stubs as shipped, for `reset`)
     <root>/solutions/NN_slug/         the reference files, and mistakes/NAME.patch
+    <root>/solutions/NN_slug/mutants.json   the kata's mutants record (`dev mutants --record`)
     <root>/.katas-state.json          the learner's progress
     <root>/.katas-cache/              derived data, rebuilt when missing (git ignores it)
+    <root>/.katas-cache/mutants/      cached mutant verdicts
 
 Nothing here imports anything heavy: the code inside the kata process uses it too.
 """
@@ -26,6 +28,7 @@ MISTAKE_SUFFIX = ".patch"
 KATA_TOML = "kata.toml"
 README = "README.md"
 STATE_FILE = ".katas-state.json"
+MUTANTS_RECORD = "mutants.json"
 # Derived data a checkout can rebuild at any time (validated kata.toml files, mutant results).
 CACHE_DIRNAME = ".katas-cache"
 SPEC_GLOB = "test_*.py"
@@ -68,6 +71,16 @@ class Layout:
 
     def mistakes_dir(self, kata_id: str) -> Path:
         return self.solution_dir(kata_id) / MISTAKES_DIRNAME
+
+    def mistake_patch(self, kata_id: str, name: str) -> Path:
+        return self.mistakes_dir(kata_id) / f"{name}{MISTAKE_SUFFIX}"
+
+    def mutants_record(self, kata_id: str) -> Path:
+        return self.solution_dir(kata_id) / MUTANTS_RECORD
+
+    @property
+    def mutants_cache_dir(self) -> Path:
+        return self.cache_dir / "mutants"
 
     def relative(self, path: Path) -> str:
         """`path` as a learner types it from the root, or as given when it lies elsewhere."""

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -46,12 +46,16 @@ def run_kata(
     impl_root: Path | None = None,
     on_start: Callable[[Callable[[], None]], None] | None = None,
     warm: WarmWorker | None = None,
+    *,
+    exit_first: bool = False,
+    limit_s: float | None = None,
 ) -> KataResult:
     """Run `kata`'s specs against impl_root/<kata.id> (or the kata folder) in a fresh process.
 
     With `warm`, the process is forked from that warm worker (imports already done); without,
     it is a new interpreter. `on_start` receives a function that stops the run at once (the
-    watch loop uses it when the learner quits or saves again).
+    watch loop uses it when the learner quits or saves again). `exit_first` stops at the first
+    failing spec; `limit_s` replaces the kata's limit plus start-up allowance (`dev mutants`).
     """
     if kata.load_error:
         return KataResult(id=kata.id, status=Status.ERROR, message=kata.load_error)
@@ -71,8 +75,9 @@ def run_kata(
             output_file=str(scratch_dir / "output.txt"),
             impl_root=str((impl_root or kata.path.parent).resolve()),
             cwd=str(work_dir),
+            exit_first=exit_first,
         )
-        limit = kata.time_limit_s + STARTUP_ALLOWANCE_S
+        limit = limit_s if limit_s is not None else kata.time_limit_s + STARTUP_ALLOWANCE_S
         run: _WarmRun | _ColdRun | None = _start_warm(warm, job) if warm is not None else None
         if run is None:
             run = _ColdRun(job)
@@ -128,6 +133,8 @@ class _ColdRun:
         command = [sys.executable, "-m", "checker.inside.worker", job.spec_dir, job.results_file]
         if job.impl_root:
             command += ["--impl-root", job.impl_root]
+        if job.exit_first:
+            command.append("--exit-first")
         with open(job.output_file, "wb") as output:
             self.process = subprocess.Popen(
                 command,
@@ -178,10 +185,16 @@ def run_many(
     parallel: int,
     on_result: Callable[[KataResult], None] | None = None,
     warm: bool = True,
+    *,
+    exit_first: bool = False,
+    limits: Mapping[str, float] | None = None,
+    on_job_result: Callable[[int, KataResult], None] | None = None,
 ) -> list[KataResult]:
     """Run (kata, impl_root) jobs, `parallel` at a time; results in the order of `jobs`.
 
     With `warm`, each of the `parallel` slots keeps one warm worker and forks every run from it.
+    `exit_first` and `limits` (seconds by kata id) are passed on to run_kata. `on_job_result`
+    receives each result as it comes, with the index of its job.
     """
     jobs = list(jobs)
     slots = max(1, min(parallel, len(jobs)))
@@ -189,19 +202,26 @@ def run_many(
     for _ in range(slots):
         idle.put(WarmWorker(worker_env(), CHECKER_HOME) if warm else None)
 
-    def one(job: tuple[Kata, Path | None]) -> KataResult:
+    def one(index: int, job: tuple[Kata, Path | None]) -> KataResult:
         worker = idle.get()
+        if worker is not None:
+            # Not part of the run's time: a run's duration is its own (dev mutants scales by it).
+            with contextlib.suppress(WarmWorkerError):
+                worker.ensure_ready()
         try:
-            result = run_kata(job[0], job[1], warm=worker)
+            limit = limits.get(job[0].id) if limits is not None else None
+            result = run_kata(job[0], job[1], warm=worker, exit_first=exit_first, limit_s=limit)
         finally:
             idle.put(worker)
         if on_result is not None:
             on_result(result)
+        if on_job_result is not None:
+            on_job_result(index, result)
         return result
 
     try:
         with ThreadPoolExecutor(max_workers=slots) as pool:
-            return list(pool.map(one, jobs))
+            return list(pool.map(one, range(len(jobs)), jobs))
     finally:
         while not idle.empty():
             worker = idle.get()

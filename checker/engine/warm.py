@@ -81,12 +81,16 @@ class WarmWorker:
             raise WarmWorkerError(f"unexpected answer from the warm worker: {line!r}")
         return answer
 
-    def start(self, job: Job) -> int:
-        """Send a job; return the pid of the child running it."""
+    def ensure_ready(self) -> None:
+        """Wait until the server has done its imports (raises WarmWorkerError if it never does)."""
         if not self._ready:
             if self._read(timeout=120) is None:
                 raise WarmWorkerError("the warm worker did not start in time")
             self._ready = True
+
+    def start(self, job: Job) -> int:
+        """Send a job; return the pid of the child running it."""
+        self.ensure_ready()
         assert self.process.stdin is not None
         try:
             self.process.stdin.write(job.to_json() + "\n")
@@ -152,7 +156,7 @@ def _child(job: Job, channel_fds: tuple[int, int]) -> None:
         from checker.inside.worker import run_specs
 
         impl_root = Path(job.impl_root) if job.impl_root else None
-        code = run_specs(Path(job.spec_dir), Path(job.results_file), impl_root)
+        code = run_specs(Path(job.spec_dir), Path(job.results_file), impl_root, job.exit_first)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

@@ -1,6 +1,6 @@
 """Runs one kata's specs with pytest, as a library, inside the process the runner started for it.
 
-    python -m checker.inside.worker SPEC_DIR RESULTS_FILE [--impl-root DIR]
+    python -m checker.inside.worker SPEC_DIR RESULTS_FILE [--impl-root DIR] [--exit-first]
 
 Results go to RESULTS_FILE as JSON lines (see checker.engine.results); whatever pytest or the
 learner's code prints goes to stdout/stderr, which the runner keeps only the tail of.
@@ -16,7 +16,9 @@ SPEC_CONFIG = Path(__file__).with_name("spec_pytest.ini")
 MEMORY_LIMIT_BYTES = 3 * 2**30
 
 
-def pytest_args(spec_dir: Path, results_file: Path | None, impl_root: Path | None) -> list[str]:
+def pytest_args(
+    spec_dir: Path, results_file: Path | None, impl_root: Path | None, exit_first: bool = False
+) -> list[str]:
     args = [
         str(spec_dir),
         "-c", str(SPEC_CONFIG),
@@ -34,6 +36,8 @@ def pytest_args(spec_dir: Path, results_file: Path | None, impl_root: Path | Non
         args += ["--results-file", str(results_file)]
     if impl_root is not None:
         args += ["--impl-root", str(impl_root)]
+    if exit_first:
+        args.append("--exitfirst")
     return args
 
 
@@ -51,7 +55,9 @@ def limit_memory(limit: int = MEMORY_LIMIT_BYTES) -> None:
         pass  # not on this platform: the time limit still ends a runaway kata
 
 
-def run_specs(spec_dir: Path, results_file: Path | None, impl_root: Path | None) -> int:
+def run_specs(
+    spec_dir: Path, results_file: Path | None, impl_root: Path | None, exit_first: bool = False
+) -> int:
     import pytest
     import pytest_asyncio.plugin
 
@@ -62,7 +68,8 @@ def run_specs(spec_dir: Path, results_file: Path | None, impl_root: Path | None)
     # Plugins given as objects, not `-p` names: pytest would want to rewrite the asserts of a -p
     # plugin, and warns when one was imported before it started (as a warm worker does).
     plugins = [pytest_asyncio.plugin, plugin]
-    code = pytest.main(pytest_args(spec_dir, results_file, impl_root), plugins=plugins)
+    args = pytest_args(spec_dir, results_file, impl_root, exit_first)
+    code = pytest.main(args, plugins=plugins)
     if results_file is not None:
         append_event(results_file, {"event": "done", "exit_code": int(code)})
     return int(code)
@@ -75,9 +82,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("spec_dir", type=Path)
     parser.add_argument("results_file", type=Path)
     parser.add_argument("--impl-root", type=Path, default=None)
+    parser.add_argument("--exit-first", action="store_true")
     args = parser.parse_args(argv)
     sys.dont_write_bytecode = True  # keep __pycache__ out of the learner's folders
-    return run_specs(args.spec_dir, args.results_file, args.impl_root)
+    return run_specs(args.spec_dir, args.results_file, args.impl_root, args.exit_first)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,17 @@
-"""`dev VERB`: the verbs for kata authors (verify, bench, flake, table, snapshot)."""
+"""`dev VERB`: the verbs for kata authors (verify, mutants, bench, flake, table, snapshot)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
 
-from checker.commands.common import EXIT_FAILED, EXIT_OK, add_jobs_option, say
+from checker.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    add_jobs_option,
+    say,
+)
 from checker.engine.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -20,8 +26,34 @@ def add_parser(verbs: Verbs) -> None:
         "verify", help="solutions pass, stubs and common mistakes fail, metadata complete"
     )
     verify.add_argument("katas", nargs="*", metavar="KATA")
+    verify.add_argument(
+        "--mutants",
+        action="store_true",
+        help="require every kata's mutants record (without: only the records present are checked)",
+    )
     add_jobs_option(verify)
     verify.set_defaults(handler=_verify)
+
+    mutants = dev_verbs.add_parser(
+        "mutants", help="mutation testing: how many mutants of each solution the specs kill"
+    )
+    mutants.add_argument("katas", nargs="*", metavar="KATA")
+    mutants.add_argument("--format", choices=("human", "json"), default="human")
+    mutants.add_argument(
+        "--record",
+        action="store_true",
+        help="write solutions/NN_slug/mutants.json (new survivors as unexplained, to be classed)",
+    )
+    mutants.add_argument(
+        "--promote",
+        nargs=2,
+        metavar=("KATA", "MUTANT_ID"),
+        help="write the mutant as the mistake patch solutions/NN_slug/mistakes/NAME.patch",
+    )
+    mutants.add_argument("--name", help="with --promote: the mistake's name")
+    mutants.add_argument("--note", help="with --promote: what is wrong, in one line")
+    add_jobs_option(mutants)
+    mutants.set_defaults(handler=_mutants)
 
     bench = dev_verbs.add_parser("bench", help="speed figures: check, watch, start-up")
     bench.add_argument("--repeats", type=int, default=3)
@@ -48,9 +80,48 @@ def add_parser(verbs: Verbs) -> None:
 def _verify(catalog: Catalog, args: argparse.Namespace) -> int:
     from checker.commands.dev import verify
 
-    verdicts = verify.verify(catalog, catalog.select(args.katas), args.jobs)
+    verdicts = verify.verify(catalog, catalog.select(args.katas), args.jobs, args.mutants)
     print(verify.render(verdicts))
     return EXIT_OK if all(not v.problems for v in verdicts) else EXIT_FAILED
+
+
+def _mutants(catalog: Catalog, args: argparse.Namespace) -> int:
+    import json
+    import time
+
+    from checker.commands.dev import mutants
+
+    if args.promote:
+        if not args.name or not args.note:
+            raise UsageError("--promote needs --name NAME and --note TEXT")
+        try:
+            path = mutants.promote(catalog, catalog.resolve(args.promote[0]), args.promote[1],
+                                   args.name, args.note)  # fmt: skip
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"wrote {catalog.layout.relative(path)}")
+        return EXIT_OK
+    started = time.perf_counter()
+    reports = mutants.run(catalog, catalog.select(args.katas), args.jobs, _progress)
+    _progress(f"dev mutants took {time.perf_counter() - started:.0f} s ({args.jobs} at a time)")
+    if args.record:
+        for report in reports:
+            if report.problem:
+                continue
+            path = catalog.layout.mutants_record(report.kata.id)
+            mutants.make_record(report).write(path)
+            _progress(f"wrote {catalog.layout.relative(path)}")
+    if args.format == "json":
+        print(json.dumps(mutants.to_json(reports), indent=2))
+    else:
+        print(mutants.render(reports))
+    return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED
+
+
+def _progress(line: str) -> None:
+    import sys
+
+    print(line, file=sys.stderr, flush=True)
 
 
 def _bench(catalog: Catalog, args: argparse.Namespace) -> int:

@@ -4,6 +4,11 @@ For each kata: its files and metadata are complete, the reference solution passe
 no warnings, the untouched stub fails (not errors), and every common mistake fails at least one
 spec. A mistake is solutions/NN_slug/mistakes/NAME/: the files that differ from the reference
 (the rest are taken from it), the first line of its module docstring saying what is wrong.
+
+The mutants are not run here (that is `dev mutants`): a kata's committed mutants record is checked
+instead, when there is one (or for every kata with --mutants): it must be current (the hashes of
+the solution and the specs it was made from), list no unexplained survivor, and show a score of
+at least MIN_MUTATION_SCORE.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 
 from checker.engine import layout, originals
 from checker.engine.catalog import Catalog, Kata
+from checker.engine.mutants_record import record_problems
 from checker.engine.results import KataResult, Role, Status
 from checker.engine.runner import run_many
 
@@ -94,8 +100,15 @@ def _assemble_mistake(catalog: Catalog, mistake: Mistake, tree: Path) -> None:
                     ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
 
 
-def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdict]:
-    verdicts = {k.id: KataVerdict(k, metadata_problems(catalog, k)) for k in katas}
+def verify(
+    catalog: Catalog, katas: list[Kata], parallel: int, require_mutants: bool = False
+) -> list[KataVerdict]:
+    verdicts = {
+        k.id: KataVerdict(
+            k, metadata_problems(catalog, k) + record_problems(catalog, k, require_mutants)
+        )
+        for k in katas
+    }
     with tempfile.TemporaryDirectory(prefix="katas-mistakes-") as scratch:
         jobs: list[tuple[Kata, Path | None]] = []
         roles: list[tuple[Role, Mistake | None]] = []
