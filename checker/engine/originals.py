@@ -42,7 +42,7 @@ def tracked_files(kata: Kata) -> list[str]:
 
 
 def patched_original(kata: Kata, patch: Path, into: Path) -> Path:
-    return patches.apply_to_originals(kata.path, patch, into)
+    return patches.apply_to_originals(kata.path, patch, into, kata.layout.relative(patch))
 
 
 def snapshot(kata: Kata) -> list[Path]:

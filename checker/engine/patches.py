@@ -55,10 +55,13 @@ class Hunk:
 
     @property
     def header(self) -> str:
-        return (
-            f"@@ -{self.source_start},{self.source_count} "
-            f"+{self.target_start},{self.target_count} @@"
-        )
+        """As the patch writes it: a count of 1 is left out (difflib's and GNU diff's form)."""
+
+        def span(start: int, count: int) -> str:
+            return str(start) if count == 1 else f"{start},{count}"
+
+        source = span(self.source_start, self.source_count)
+        return f"@@ -{source} +{span(self.target_start, self.target_count)} @@"
 
     @property
     def old_lines(self) -> list[bytes]:
@@ -195,7 +198,9 @@ def apply_file(path: Path, root: Path, label: str | None = None) -> None:
     apply(path.read_text(encoding="utf-8"), root, label or str(path))
 
 
-def patched_copy(base_files: dict[str, Path], patch: Path, into: Path) -> Path:
+def patched_copy(
+    base_files: dict[str, Path], patch: Path, into: Path, label: str | None = None
+) -> Path:
     """into/NAME = base_files[NAME] for each file the patch changes, then the patch applied.
 
     For patches whose base files live elsewhere than one folder (kata 11's broken apps apply to
@@ -206,21 +211,21 @@ def patched_copy(base_files: dict[str, Path], patch: Path, into: Path) -> Path:
         target = into / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(base_files[name], target)
-    apply_file(patch, into)
+    apply_file(patch, into, label)
     return into
 
 
-def apply_to_originals(kata_dir: Path, patch: Path, into: Path) -> Path:
+def apply_to_originals(kata_dir: Path, patch: Path, into: Path, label: str | None = None) -> Path:
     """into/ = the pristine copies (kata_dir/.original/NAME.orig) of the files the patch changes,
     patched: never the kata's own files, which a learner may have edited."""
     base_files = {name: layout.original_path(kata_dir, name) for name in files_of(patch)}
     for original in base_files.values():
         if not original.is_file():
             raise PatchError(
-                f"{patch}: its base {layout.ORIGINALS_DIRNAME}/{original.name} is missing "
+                f"{label or patch}: its base {layout.ORIGINALS_DIRNAME}/{original.name} is missing "
                 "(`python -m checker dev snapshot` writes it)"
             )
-    return patched_copy(base_files, patch, into)
+    return patched_copy(base_files, patch, into, label)
 
 
 @contextmanager

@@ -65,7 +65,7 @@ def spec_patch_problems(kata: Kata) -> list[str]:
             with tempfile.TemporaryDirectory(prefix="katas-spec-patch-") as scratch:
                 originals.patched_original(kata, patch, Path(scratch))
         except patches.PatchError as exc:
-            found.append(str(exc) if label in str(exc) else f"{label}: {exc}")
+            found.append(str(exc))  # it names the patch, the file and the hunk
         else:
             if not patches.read_note(patch):
                 found.append(f"{label} has no note (`{patches.NOTE_PREFIX}...` as its first line)")

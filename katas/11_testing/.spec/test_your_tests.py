@@ -176,7 +176,8 @@ def correct_run(suite, kata_dir):
 def broken_app(kata_dir, name):
     """The source of the broken app `name`: its patch applied to the pristine app.py."""
     with tempfile.TemporaryDirectory(prefix="kata11-broken-") as tmp:
-        apply_to_originals(kata_dir, BROKEN_DIR / f"{name}.patch", Path(tmp))
+        patch = BROKEN_DIR / f"{name}.patch"
+        apply_to_originals(kata_dir, patch, Path(tmp), label=f".spec/broken/{patch.name}")
         return (Path(tmp) / "app.py").read_text(encoding="utf-8")
 
 
