@@ -5,6 +5,7 @@
                                       .original/<file>.orig (the stubs as shipped, for `reset`)
     <root>/solutions/NN_slug/         the reference files, and mistakes/NAME.patch
     <root>/.katas-state.json          the learner's progress
+    <root>/.mistakes-work/NN_slug/    mistakes being edited by `dev mistake` (git-ignored)
 
 Nothing here imports anything heavy: the code inside the kata process uses it too.
 """
@@ -25,6 +26,7 @@ MISTAKE_SUFFIX = ".patch"
 KATA_TOML = "kata.toml"
 README = "README.md"
 STATE_FILE = ".katas-state.json"
+MISTAKES_WORK_DIRNAME = ".mistakes-work"
 SPEC_GLOB = "test_*.py"
 KATA_DIR_PATTERN = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
 # Folders of a kata that are not code the implementation imports.
@@ -48,6 +50,10 @@ class Layout:
     @property
     def state_file(self) -> Path:
         return self.root / STATE_FILE
+
+    @property
+    def mistakes_work_dir(self) -> Path:
+        return self.root / MISTAKES_WORK_DIRNAME
 
     def kata_dir(self, kata_id: str) -> Path:
         return self.katas_dir / kata_id

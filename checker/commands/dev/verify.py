@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checker.commands.dev.scaffold import placeholder_problems
 from checker.engine import layout, mistakes, originals, patches
 from checker.engine.catalog import Catalog, Kata
 from checker.engine.mistakes import Mistake
@@ -44,6 +45,7 @@ def metadata_problems(catalog: Catalog, kata: Kata) -> list[str]:
         if not (catalog.solutions_dir / kata.id / name).is_file():
             problems.append(f"solutions/{kata.id}/{name} is missing")
     problems += originals.problems(kata)
+    problems += placeholder_problems(kata.path, kata.solution_dir, catalog.root)
     known = {k.id for k in catalog.katas}
     for assumed in kata.assumes:
         if assumed not in known:
