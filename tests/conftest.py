@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -10,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from checker.engine import mistakes as mistake_files
+from checker.engine.layout import Layout
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -82,9 +86,18 @@ class Tree:
             solved.mkdir(parents=True)
             (solved / "app.py").write_text(textwrap.dedent(solution))
             for name, source in (mistakes or {}).items():
-                (solved / "mistakes" / name).mkdir(parents=True)
-                (solved / "mistakes" / name / "app.py").write_text(textwrap.dedent(source))
+                self.add_mistake(kata_id, name, source)
         return kata
+
+    def add_mistake(self, kata_id: str, name: str, source: str, file: str = "app.py") -> Path:
+        """solutions/KATA/mistakes/NAME.patch: the solution with `file` replaced by `source`,
+        whose docstring's first line is the note."""
+        source = textwrap.dedent(source)
+        note = (ast.get_docstring(ast.parse(source)) or "").splitlines()[0]
+        changed = self.root / "changed" / kata_id / name
+        mistake_files.copy_reference(Layout(self.root), kata_id, changed)
+        (changed / file).write_text(source)
+        return mistake_files.write(Layout(self.root), kata_id, name, note, changed)
 
     def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         return subprocess.run(

@@ -6,11 +6,12 @@ naming the file and the key; the other katas still list and run.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Difficulty = Literal["easy", "medium", "advanced"]
+DIFFICULTIES: tuple[str, ...] = get_args(Difficulty)
 # Strict scalars (a number is no title, "forty" is no time limit); TOML arrays become tuples.
 Text = Annotated[str, Field(min_length=1, strict=True)]
 

@@ -8,6 +8,7 @@
     <root>/.katas-state.json          the learner's progress
     <root>/.katas-cache/              derived data, rebuilt when missing (git ignores it)
     <root>/.katas-cache/mutants/      cached mutant verdicts
+    <root>/.mistakes-work/NN_slug/    mistakes being edited by `dev mistake` (git-ignored)
 
 Nothing here imports anything heavy: the code inside the kata process uses it too.
 """
@@ -31,6 +32,7 @@ STATE_FILE = ".katas-state.json"
 MUTANTS_RECORD = "mutants.json"
 # Derived data a checkout can rebuild at any time (validated kata.toml files, mutant results).
 CACHE_DIRNAME = ".katas-cache"
+MISTAKES_WORK_DIRNAME = ".mistakes-work"
 SPEC_GLOB = "test_*.py"
 KATA_DIR_PATTERN = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
 # Folders of a kata that are not code the implementation imports.
@@ -62,6 +64,8 @@ class Layout:
     @property
     def kata_toml_cache(self) -> Path:
         return self.cache_dir / "kata-toml.json"
+    def mistakes_work_dir(self) -> Path:
+        return self.root / MISTAKES_WORK_DIRNAME
 
     def kata_dir(self, kata_id: str) -> Path:
         return self.katas_dir / kata_id

@@ -4,6 +4,10 @@ katas/NN_slug/.original/<file>.orig is a byte-for-byte copy of each learner-edit
 kata ships it. Authors refresh them with `python -m checker dev snapshot`; `dev verify` fails when
 one is missing or differs from the stub (checked in the pristine tree, where nobody has edited).
 The .orig suffix keeps them out of pytest's collection and out of tools that read Python files.
+
+The files that patches under .spec change (kata 11's broken apps patch its app.py) are kept here
+too: specs apply those patches to the pristine copy, never to a file the learner may have edited.
+`reset` restores only the learner's files (kata.toml's `files`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from checker.engine import layout
+from checker.engine import layout, patches
 from checker.engine.catalog import Kata
 
 ORIGINALS_DIR = layout.ORIGINALS_DIRNAME
@@ -22,10 +26,30 @@ def original_path(kata: Kata, name: str) -> Path:
     return layout.original_path(kata.path, name)
 
 
+def spec_patches(kata: Kata) -> list[Path]:
+    return sorted(kata.spec_dir.rglob(f"*{patches.SUFFIX}"))
+
+
+def tracked_files(kata: Kata) -> list[str]:
+    """The files kept in .original/: the learner's, then those the spec patches change."""
+    names = list(kata.files)
+    for patch in spec_patches(kata):
+        try:
+            names += [name for name in patches.files_of(patch) if name not in names]
+        except patches.PatchError:
+            continue  # `dev verify` reports the unreadable patch
+    return names
+
+
+def patched_original(kata: Kata, patch: Path, into: Path) -> Path:
+    return patches.apply_to_originals(kata.path, patch, into, kata.layout.relative(patch))
+
+
 def snapshot(kata: Kata) -> list[Path]:
-    """Copy the current stub files into .original/ (for kata authors)."""
+    """Copy the current stub files (and the bases of spec patches) into .original/ (for kata
+    authors)."""
     written = []
-    for name in kata.files:
+    for name in tracked_files(kata):
         target = original_path(kata, name)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(kata.path / name, target)
@@ -35,7 +59,7 @@ def snapshot(kata: Kata) -> list[Path]:
 
 def problems(kata: Kata) -> list[str]:
     found = []
-    for name in kata.files:
+    for name in tracked_files(kata):
         original, stub = original_path(kata, name), kata.path / name
         if not original.is_file():
             found.append(f"{ORIGINALS_DIR}/{name}.orig is missing: {SNAPSHOT_ADVICE}")

@@ -1,4 +1,5 @@
-"""`dev VERB`: the verbs for kata authors (verify, mutants, bench, flake, table, snapshot)."""
+"""`dev VERB`: the verbs for kata authors (verify, mutants, bench, flake, table, snapshot,
+mistake, new)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from checker.commands.common import (
     say,
 )
 from checker.engine.catalog import Catalog
+from checker.engine.kata_toml import DIFFICULTIES
 
 if TYPE_CHECKING:
     from checker.commands.common import Verbs
@@ -75,6 +77,31 @@ def add_parser(verbs: Verbs) -> None:
     )
     snapshot.add_argument("katas", nargs="*", metavar="KATA")
     snapshot.set_defaults(handler=_snapshot)
+
+    mistake = dev_verbs.add_parser(
+        "mistake", help="write a mistake out as files to edit, then store it as a patch"
+    )
+    mistake_verbs = mistake.add_subparsers(dest="mistake_verb", required=True, metavar="VERB")
+    edit = mistake_verbs.add_parser("edit", help="edit solutions/NN_slug/mistakes/NAME.patch")
+    new = mistake_verbs.add_parser("new", help="start a mistake from the reference solution")
+    for parser, handler in ((edit, _mistake_edit), (new, _mistake_new)):
+        parser.add_argument("kata", metavar="KATA")
+        parser.add_argument("name", metavar="NAME", help="lowercase_with_underscores")
+        parser.add_argument("--note", default=None, help="what is wrong, in one line")
+        parser.add_argument(
+            "--done", action="store_true", help="diff the work folder back into the patch"
+        )
+        parser.add_argument(
+            "--no-wait", action="store_true", help="write the folder out and return at once"
+        )
+        parser.set_defaults(handler=handler)
+
+    scaffold = dev_verbs.add_parser("new", help="create the files of a new kata, to fill in")
+    scaffold.add_argument("kata_id", metavar="NN_slug")
+    scaffold.add_argument("--title", required=True)
+    scaffold.add_argument("--difficulty", required=True, choices=DIFFICULTIES)
+    scaffold.add_argument("--track", required=True)
+    scaffold.set_defaults(handler=_new_kata)
 
 
 def _verify(catalog: Catalog, args: argparse.Namespace) -> int:
@@ -156,4 +183,30 @@ def _snapshot(catalog: Catalog, args: argparse.Namespace) -> int:
     for kata in catalog.select(args.katas):
         for path in originals.snapshot(kata):
             print(f"wrote {catalog.layout.relative(path)}")
+    return EXIT_OK
+
+
+def _mistake_edit(catalog: Catalog, args: argparse.Namespace) -> int:
+    from checker.commands.dev import mistake
+
+    return mistake.edit(catalog, args, say)
+
+
+def _mistake_new(catalog: Catalog, args: argparse.Namespace) -> int:
+    from checker.commands.dev import mistake
+
+    return mistake.new(catalog, args, say)
+
+
+def _new_kata(catalog: Catalog, args: argparse.Namespace) -> int:
+    from checker.commands.dev import scaffold
+
+    written = scaffold.create(catalog, args.kata_id, args.title, args.difficulty, args.track)
+    for path in written:
+        print(f"wrote {catalog.layout.relative(path)}")
+    print(
+        f"fill in every `{scaffold.PLACEHOLDER}`, add mistakes with `python -m checker dev "
+        f"mistake new {args.kata_id} NAME --note ...`, then run `python -m checker dev verify "
+        f"{args.kata_id}`"
+    )
     return EXIT_OK

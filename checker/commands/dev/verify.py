@@ -2,8 +2,9 @@
 
 For each kata: its files and metadata are complete, the reference solution passes every spec with
 no warnings, the untouched stub fails (not errors), and every common mistake fails at least one
-spec. A mistake is solutions/NN_slug/mistakes/NAME/: the files that differ from the reference
-(the rest are taken from it), the first line of its module docstring saying what is wrong.
+spec. A mistake is solutions/NN_slug/mistakes/NAME.patch (checker.engine.mistakes), applied
+exactly to a scratch copy of the reference: a patch that no longer applies is a problem naming its
+file and hunk. Patches under a kata's .spec (kata 11's broken apps) must apply to its originals.
 
 The mutants are not run here (that is `dev mutants`): a kata's committed mutants record is checked
 instead, when there is one (or for every kata with --mutants): it must be current (the hashes of
@@ -13,27 +14,19 @@ at least MIN_MUTATION_SCORE.
 
 from __future__ import annotations
 
-import ast
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.engine import layout, originals
+from checker.commands.dev.scaffold import placeholder_problems
+from checker.engine import layout, mistakes, originals, patches
 from checker.engine.catalog import Catalog, Kata
+from checker.engine.mistakes import Mistake
 from checker.engine.mutants_record import record_problems
 from checker.engine.results import KataResult, Role, Status
 from checker.engine.runner import run_many
 
 MIN_MISTAKES = 2
-
-
-@dataclass
-class Mistake:
-    kata: Kata
-    name: str
-    path: Path
-    note: str
 
 
 @dataclass
@@ -58,6 +51,7 @@ def metadata_problems(catalog: Catalog, kata: Kata) -> list[str]:
         if not (catalog.solutions_dir / kata.id / name).is_file():
             problems.append(f"solutions/{kata.id}/{name} is missing")
     problems += originals.problems(kata)
+    problems += placeholder_problems(kata.path, kata.solution_dir, catalog.root)
     known = {k.id for k in catalog.katas}
     for assumed in kata.assumes:
         if assumed not in known:
@@ -70,34 +64,20 @@ def metadata_problems(catalog: Catalog, kata: Kata) -> list[str]:
     return problems
 
 
-def find_mistakes(catalog: Catalog, kata: Kata) -> list[Mistake]:
-    mistakes_dir = catalog.solutions_dir / kata.id / "mistakes"
-    if not mistakes_dir.is_dir():
-        return []
+def spec_patch_problems(kata: Kata) -> list[str]:
+    """Each patch under .spec applies exactly to the kata's pristine originals."""
     found = []
-    for path in sorted(p for p in mistakes_dir.iterdir() if p.is_dir()):
-        found.append(Mistake(kata, path.name, path, _note(path)))
-    return found
-
-
-def _note(mistake_dir: Path) -> str:
-    for source in sorted(mistake_dir.rglob("*.py")):
+    for patch in originals.spec_patches(kata):
+        label = kata.layout.relative(patch)
         try:
-            doc = ast.get_docstring(ast.parse(source.read_text(encoding="utf-8")))
-        except SyntaxError:
-            continue
-        if doc:
-            return doc.strip().splitlines()[0]
-    return ""
-
-
-def _assemble_mistake(catalog: Catalog, mistake: Mistake, tree: Path) -> None:
-    """tree/NN_slug/ = the reference solution with the mistake's files laid over it."""
-    target = tree / mistake.kata.id
-    shutil.copytree(catalog.solutions_dir / mistake.kata.id, target,
-                    ignore=shutil.ignore_patterns("mistakes", "__pycache__"))  # fmt: skip
-    shutil.copytree(mistake.path, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+            with tempfile.TemporaryDirectory(prefix="katas-spec-patch-") as scratch:
+                originals.patched_original(kata, patch, Path(scratch))
+        except patches.PatchError as exc:
+            found.append(str(exc))  # it names the patch, the file and the hunk
+        else:
+            if not patches.read_note(patch):
+                found.append(f"{label} has no note (`{patches.NOTE_PREFIX}...` as its first line)")
+    return found
 
 
 def verify(
@@ -117,22 +97,35 @@ def verify(
             roles.append((Role.SOLUTION, None))
             jobs.append((kata, None))
             roles.append((Role.STUB, None))
-            mistakes = find_mistakes(catalog, kata)
-            verdicts[kata.id].mistakes_total = len(mistakes)
-            if len(mistakes) < MIN_MISTAKES:
-                verdicts[kata.id].problems.append(
-                    f"{len(mistakes)} common mistakes in solutions/{kata.id}/mistakes, "
+            found = mistakes.find(catalog.layout, kata.id)
+            problems = verdicts[kata.id].problems
+            problems += spec_patch_problems(kata)
+            verdicts[kata.id].mistakes_total = len(found)
+            if len(found) < MIN_MISTAKES:
+                problems.append(
+                    f"{len(found)} common mistakes in solutions/{kata.id}/mistakes, "
                     f"at least {MIN_MISTAKES} wanted"
                 )
-            for one in mistakes:
+            for copy in mistakes.leftover_copies(catalog.layout, kata.id):
+                problems.append(
+                    f"{catalog.layout.relative(copy)}/ is a mistake in the old full-copy form, "
+                    f"which is ignored: make it a {layout.MISTAKE_SUFFIX} (docs/AUTHORING.md)"
+                )
+            for one in found:
+                if not one.note:
+                    problems.append(
+                        f"mistake {one.name} has no note (`{patches.NOTE_PREFIX}...` as the "
+                        "first line of its patch)"
+                    )
+                # Each mistake's tree is tree/NN_slug, as the runner expects an implementation root.
                 tree = Path(scratch) / f"{kata.id}-{one.name}"
-                _assemble_mistake(catalog, one, tree)
+                try:
+                    mistakes.assemble(catalog.layout, one, tree / kata.id)
+                except patches.PatchError as exc:
+                    problems.append(f"mistake {one.name} cannot be built: {exc}")
+                    continue
                 jobs.append((kata, tree))
                 roles.append((Role.MISTAKE, one))
-                if not one.note:
-                    verdicts[kata.id].problems.append(
-                        f"mistake {one.name} has no note (first line of its docstring)"
-                    )
         results = run_many(jobs, parallel)
     for (kata, _), (role, mistake), result in zip(jobs, roles, results, strict=True):
         verdict = verdicts[kata.id]

@@ -1,6 +1,8 @@
 """Specs for kata 11: your test_app.py is run with pytest against the correct app, then against
-broken copies of it (in .spec/broken/). It must pass on the first and fail on every broken one.
+broken versions of it. It must pass on the first and fail on every broken one.
 
+The correct app is the pristine app.py the kata ships (.original/app.py.orig, not the app.py you
+may have edited); each broken one is that file with a patch from .spec/broken/ applied.
 Each run happens in a fresh temporary folder holding app.py (correct or broken), your test_app.py,
 a pytest.ini and a conftest.py probe that records which test clients your tests used. The runs
 happen once per version of your test file and are shared by the specs below; the broken apps
@@ -19,8 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from checker.spec_tools import apply_to_originals, original_path, read_note
+
 BROKEN_DIR = Path(__file__).resolve().parent / "broken"
-BROKEN = sorted(path.stem for path in BROKEN_DIR.glob("*.py"))
+BROKEN = sorted(path.stem for path in BROKEN_DIR.glob("*.patch"))
 RUN_TIMEOUT_S = 90
 PARALLEL_RUNS = 3
 
@@ -161,20 +165,29 @@ def suite(impl_dir):
 
 @pytest.fixture
 def correct_run(suite, kata_dir):
-    """Your tests run against the correct app (the pristine app.py of the kata folder)."""
+    """Your tests run against the correct app (the pristine app.py the kata ships)."""
     key, source = suite
     if key not in _CORRECT_RUNS:
-        _CORRECT_RUNS[key] = run_suite(source, (kata_dir / "app.py").read_text(encoding="utf-8"))
+        app = original_path(kata_dir, "app.py").read_text(encoding="utf-8")
+        _CORRECT_RUNS[key] = run_suite(source, app)
     return _CORRECT_RUNS[key]
 
 
+def broken_app(kata_dir, name):
+    """The source of the broken app `name`: its patch applied to the pristine app.py."""
+    with tempfile.TemporaryDirectory(prefix="kata11-broken-") as tmp:
+        patch = BROKEN_DIR / f"{name}.patch"
+        apply_to_originals(kata_dir, patch, Path(tmp), label=f".spec/broken/{patch.name}")
+        return (Path(tmp) / "app.py").read_text(encoding="utf-8")
+
+
 @pytest.fixture
-def broken_runs(suite, correct_run):
+def broken_runs(suite, correct_run, kata_dir):
     """{broken name: Run}, run in parallel, only once your tests pass against the correct app."""
     require_passing_on_the_correct_app(correct_run)
     key, source = suite
     if key not in _BROKEN_RUNS:
-        apps = {name: (BROKEN_DIR / f"{name}.py").read_text(encoding="utf-8") for name in BROKEN}
+        apps = {name: broken_app(kata_dir, name) for name in BROKEN}
         with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
             futures = {
                 name: pool.submit(run_suite, source, app, first_failure_only=True)
@@ -185,7 +198,7 @@ def broken_runs(suite, correct_run):
 
 
 def hint_of(name):
-    return ast.get_docstring(ast.parse((BROKEN_DIR / f"{name}.py").read_text())).splitlines()[0]
+    return read_note(BROKEN_DIR / f"{name}.patch")
 
 
 def require_passing_on_the_correct_app(correct):
