@@ -64,6 +64,8 @@ class Layout:
     @property
     def kata_toml_cache(self) -> Path:
         return self.cache_dir / "kata-toml.json"
+
+    @property
     def mistakes_work_dir(self) -> Path:
         return self.root / MISTAKES_WORK_DIRNAME
 
