@@ -70,10 +70,15 @@ def test_junit_report_is_one_suite_per_kata_and_one_case_per_spec(small, tmp_pat
     assert suites.tag == "testsuites"
     by_name = {s.get("name"): s for s in suites.findall("testsuite")}
     assert set(by_name) == {"01_ping", "02_pong"}
-    ping = by_name["01_ping"]
+    ping, pong = by_name["01_ping"], by_name["02_pong"]
+    # The cases are named first: an `all(...)` over no cases at all would pass on an empty suite.
+    specs = ["test_ping_async", "test_ping_sync"]
+    assert [case.get("name") for case in ping.findall("testcase")] == specs
+    assert [case.get("name") for case in pong.findall("testcase")] == specs
     assert ping.get("tests") == "2" and ping.get("failures") == "2"
     assert all(case.find("failure") is not None for case in ping.findall("testcase"))
-    assert all(case.find("failure") is None for case in by_name["02_pong"].findall("testcase"))
+    assert pong.get("tests") == "2" and pong.get("failures") == "0"
+    assert all(case.find("failure") is None for case in pong.findall("testcase"))
 
 
 def test_check_records_progress_that_list_shows(small):

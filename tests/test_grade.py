@@ -105,7 +105,13 @@ def test_junit_is_well_formed_junit(trusted, tmp_path):
     trusted.run("grade", str(fork), "--junit", str(out))
     root = ET.parse(out).getroot()
     assert root.tag == "testsuites"
-    for suite in root.findall("testsuite"):
+    suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
+    assert set(suites) == {"01_ping", "02_pong"}, "one suite per graded kata, none missing"
+    # The broken kata errors in both specs (each loads the code afresh); the stub fails both.
+    cases = {name: suite.findall("testcase") for name, suite in suites.items()}
+    assert [c.find("error") is not None for c in cases["01_ping"]] == [True, True]
+    assert [c.find("failure") is not None for c in cases["02_pong"]] == [True, True]
+    for suite in suites.values():
         cases = suite.findall("testcase")
         assert {"name", "tests", "failures", "errors", "time"} <= set(suite.attrib)
         assert int(suite.get("tests")) == len(cases)
