@@ -276,7 +276,7 @@ class WatchSession:
                 continue  # a run that was replaced or stopped: its result is stale
             self.result = finished.result
             assert self.result is not None
-            state.record_statuses(self.catalog.root, {self.kata.id: self.result.status})
+            state.record_results(self.catalog.root, [self.result])
             self._run = None
             self._draw()
 
