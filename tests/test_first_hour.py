@@ -13,7 +13,7 @@ import pytest
 
 from checker.commands import first_run
 from checker.engine.catalog import Catalog
-from checker.engine.results import KataResult, SpecResult, Status
+from checker.engine.results import KataResult, Status
 from tests.conftest import GOOD_APP, REPO
 
 STUB = GOOD_APP.replace('{"pong": True}', '{"pong": False}')
@@ -69,9 +69,8 @@ def test_the_quick_start_summary_is_a_few_lines_saying_what_to_do_next(two):
 
 def test_the_summary_tells_an_environment_failure_from_failing_katas(two):
     catalog = Catalog.load(two.root)
-    broken = KataResult(
-        id="01_ping", status=Status.ERROR, output_tail="ModuleNotFoundError: No module named 'pytest'"
-    )
+    tail = "ModuleNotFoundError: No module named 'pytest'"
+    broken = KataResult(id="01_ping", status=Status.ERROR, output_tail=tail)
     lines: list[str] = []
     first_run.summary(catalog, [broken], lines.append, cwd=two.root)
     assert "incomplete" in lines[0] and "01_ping" in lines[0]
