@@ -52,13 +52,13 @@ def run_in(folder: Path, *args: str, python: tuple[str, ...] = (sys.executable,)
 
 def test_the_quick_start_summary_is_a_few_lines_saying_what_to_do_next(two):
     catalog = Catalog.load(two.root)
-    results = [KataResult(id=k.id, status=Status.FAIL, message="x") for k in catalog.katas]
+    results = [KataResult(id="01_ping", status=Status.FAIL, message="x")]
     lines: list[str] = []
-    first_run.summary(catalog, results, lines.append, cwd=two.root)
+    first_run.summary(catalog, list(catalog.katas), results, lines.append, cwd=two.root)
     text = "\n".join(lines)
     assert len(lines) <= 7, text
     assert text.startswith("Environment ready")
-    assert "0/2 katas pass" in text
+    assert "0/2 katas pass (2 not started)" in text
     assert " watch" in text and "-s check -- --table" in text
     assert str(Path(sys.executable).absolute()) in text  # the interpreter for the editor
     assert "x" not in text.split("\n")[1], "no kata's problem is shown"
@@ -72,18 +72,36 @@ def test_the_summary_tells_an_environment_failure_from_failing_katas(two):
     tail = "ModuleNotFoundError: No module named 'pytest'"
     broken = KataResult(id="01_ping", status=Status.ERROR, output_tail=tail)
     lines: list[str] = []
-    first_run.summary(catalog, [broken], lines.append, cwd=two.root)
+    first_run.summary(catalog, list(catalog.katas), [broken], lines.append, cwd=two.root)
     assert "incomplete" in lines[0] and "01_ping" in lines[0]
 
 
 def test_check_summary_prints_the_summary_and_keeps_the_exit_code(two):
     done = two.run("check", "--summary", "-j", "1")
     assert done.returncode == 1
-    assert "0/2 katas pass" in done.stdout and "┃" not in done.stdout  # no table
-    solve(two, "01_ping")
+    assert "0/2 katas pass (2 not started)" in done.stdout and "┃" not in done.stdout  # no table
+    assert done.stdout.startswith("Environment ready"), done.stdout
+    # The first stub ran, to prove the environment; untouched katas are not started, not run.
+    recorded = json.loads((two.root / ".katas-state.json").read_text())["katas"]
+    assert list(recorded) == ["01_ping"] and recorded["01_ping"]["status"] == "fail"
     solve(two, "02_pong")
     done = two.run("check", "--summary", "-j", "1")
+    assert done.returncode == 1 and "1/2 katas pass (1 not started)" in done.stdout
+    solve(two, "01_ping")
+    done = two.run("check", "--summary", "-j", "1")
     assert done.returncode == 0 and "2/2 katas pass" in done.stdout
+
+
+def test_the_quick_start_fails_only_when_the_environment_broke_the_run(two, tmp_path):
+    fake = tmp_path / "fake-site"
+    (fake / "pytest").mkdir(parents=True)
+    (fake / "pytest" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'pytest'\", name='pytest')\n"
+    )
+    done = run_in(
+        two.root, "check", "--summary", "-j", "1", env=dict(os.environ, PYTHONPATH=str(fake))
+    )
+    assert done.returncode == 2 and "incomplete" in done.stdout, done.stdout + done.stderr
 
 
 def test_the_nox_check_session_succeeds_when_katas_fail_and_keeps_the_table_one_flag_away():

@@ -44,8 +44,14 @@ def add_parser(verbs: Verbs) -> None:
 def run(catalog: Catalog, args: argparse.Namespace) -> int:
     from checker.engine.runner import run_many
 
+    if args.summary:
+        from checker.commands import first_run
+
+        if args.impl_root is not None:
+            raise UsageError("--summary is for your own katas: leave out --impl-root")
+        return first_run.check_and_summarize(catalog, catalog.select(args.katas), args.jobs)
     impl_root = args.impl_root.resolve() if args.impl_root else None
-    here = kata_here(catalog) if impl_root is None and not args.summary else None
+    here = kata_here(catalog) if impl_root is None else None
     katas = catalog.select(args.katas) if args.katas or here is None else [here]
     if impl_root is not None and not impl_root.is_dir():
         raise UsageError(f"--impl-root {args.impl_root}: no such folder")
@@ -56,11 +62,6 @@ def run(catalog: Catalog, args: argparse.Namespace) -> int:
         explain_environment_failure(catalog, result)
     if impl_root is None:
         state.record_results(catalog.root, results)
-    if args.summary:
-        from checker.commands import first_run
-
-        first_run.summary(catalog, results, print)
-        return EXIT_OK if all(r.status == Status.PASS for r in results) else EXIT_FAILED
     label = "your katas" if impl_root is None else str(args.impl_root)
     files_root = layout.KATAS_DIRNAME if impl_root is None else str(args.impl_root)
     emit_reports(args, katas, results, label, extra={}, files_root=files_root)
