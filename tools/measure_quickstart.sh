@@ -20,6 +20,7 @@ export PIP_NO_CACHE_DIR=1 UV_CACHE_DIR="$work/uv-cache" NOX_DEFAULT_VENV_BACKEND
 unset VIRTUAL_ENV
 cd "$work/clone"
 
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 start=$(date +%s.%N)
 seen=""
 # The quick start, word for word as the README gives it.
@@ -42,9 +43,10 @@ end=$(date +%s.%N)
 [[ -z "$seen" ]] && grep -q " s  Environment ready" "$work/log" && seen=$end
 
 echo "--- what the quick start printed (pip's long lines cut):"
-grep -v "^ *[0-9.]* s  *\(Collecting\|Downloading\|Using cached\|Installing\|  \)" "$work/log" | cut -c1-150
+grep -v "s  \(Collecting\|Downloading\|Processing\|WARNING: Location\|Requirement\)" "$work/log" \
+    | cut -c1-150
 echo "---"
-echo "nox session: $status"
+echo "nox session: $status; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ -n "$seen" ]]; then
     printf 'summary printed after %.1f s (quick start done after %.1f s)\n' \
         "$(echo "$seen - $start" | bc)" "$(echo "$end - $start" | bc)"
