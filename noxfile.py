@@ -29,7 +29,10 @@ def _install(session: nox.Session, target: str) -> None:
     marker = Path(venv) / ".katas-installed" if venv else None
     if marker is not None and marker.exists() and marker.read_text() == digest:
         return
-    session.install("-e", target)
+    # uv does not compile bytecode unless asked (pip does), and the kata process never writes it
+    # (it keeps __pycache__ out of the learner's folders): without it every run compiles FastAPI,
+    # pydantic and pytest again, about 2 s of CPU per run for 4 s once here.
+    session.install("-e", target, env={"UV_COMPILE_BYTECODE": "1"})
     if marker is not None:
         marker.write_text(digest)
 
