@@ -52,7 +52,7 @@ def test_a_save_reruns_the_kata_and_a_pass_shows_the_debrief(session):
     tree, keys, screen, thread, outcome = session
     seen = screen.wait_for("Status: FAIL, 0/2 specs pass")
     assert "First failing spec: test_ping_async" in screen.getvalue()
-    assert "Progress: [--------------------] 0/3" in screen.getvalue()
+    assert "Progress: [--------------------] 0/3 katas · 01_ping: not started" in screen.getvalue()
     (tree.root / "katas" / "01_ping" / "app.py").write_text(GOOD_APP)
     seen = screen.wait_for("Status: PASS, 2/2 specs", after=seen)
     assert "Debrief for 01_ping" in screen.getvalue()[seen:]

@@ -6,7 +6,13 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_report_options
+from checker.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    add_report_options,
+    kata_here,
+)
 from checker.engine import layout, state
 from checker.engine.catalog import Catalog, Kata
 from checker.engine.results import KataResult, Status
@@ -18,7 +24,15 @@ if TYPE_CHECKING:
 def add_parser(verbs: Verbs) -> None:
     check = verbs.add_parser("check", help="run the specs of some katas (all by default)")
     check.add_argument(
-        "katas", nargs="*", metavar="KATA", help="7, 07, dependencies or 07_dependencies"
+        "katas",
+        nargs="*",
+        metavar="KATA",
+        help="7, 07, dependencies or 07_dependencies (default: the kata folder you are in, or all)",
+    )
+    check.add_argument(
+        "--summary",
+        action="store_true",
+        help="a few lines (what passes, what to do next) instead of the report: the quick start's",
     )
     check.add_argument(
         "--impl-root", type=Path, default=None, help="check DIR/NN_slug instead of katas/NN_slug"
@@ -30,13 +44,24 @@ def add_parser(verbs: Verbs) -> None:
 def run(catalog: Catalog, args: argparse.Namespace) -> int:
     from checker.engine.runner import run_many
 
-    katas = catalog.select(args.katas)
+    if args.summary:
+        from checker.commands import first_run
+
+        if args.impl_root is not None:
+            raise UsageError("--summary is for your own katas: leave out --impl-root")
+        return first_run.check_and_summarize(catalog, catalog.select(args.katas), args.jobs)
     impl_root = args.impl_root.resolve() if args.impl_root else None
+    here = kata_here(catalog) if impl_root is None else None
+    katas = catalog.select(args.katas) if args.katas or here is None else [here]
     if impl_root is not None and not impl_root.is_dir():
         raise UsageError(f"--impl-root {args.impl_root}: no such folder")
-    results = run_many([(k, impl_root) for k in katas], args.jobs)
     if impl_root is None:
-        state.record_statuses(catalog.root, {r.id: r.status for r in results})
+        warn_added_files(katas)
+    results = run_many([(k, impl_root) for k in katas], args.jobs)
+    for result in results:
+        explain_environment_failure(catalog, result)
+    if impl_root is None:
+        state.record_results(catalog.root, results)
     label = "your katas" if impl_root is None else str(args.impl_root)
     files_root = layout.KATAS_DIRNAME if impl_root is None else str(args.impl_root)
     emit_reports(args, katas, results, label, extra={}, files_root=files_root)
@@ -47,6 +72,37 @@ def run(catalog: Catalog, args: argparse.Namespace) -> int:
         print()
         print(learn.debrief(katas[0]))
     return EXIT_OK if all(r.status == Status.PASS for r in results) else EXIT_FAILED
+
+
+def warn_added_files(katas: list[Kata]) -> None:
+    """Said before the run, so the learner sees it while the specs still use the file."""
+    import sys
+
+    from checker.engine import originals
+
+    for kata in katas:
+        added = originals.added_files(kata)
+        if added:
+            print(
+                f"Note: {kata.layout.relative(kata.path)}/ has files kata.toml does not list "
+                f"({', '.join(added)}). `check` runs with them, but grading takes only "
+                f"{', '.join(kata.files)}: put the code you need in those.",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def explain_environment_failure(catalog: Catalog, result: KataResult) -> None:
+    """A kata process that could not import pytest (say) failed for the environment's sake:
+    say so, instead of suspecting the learner's code; its progress is left as it was."""
+    from checker.engine import environment
+
+    module = environment.environment_failure(result)
+    if module:
+        result.message = (
+            f"the kata process could not import {module}: the environment is incomplete, not "
+            "your code. " + environment.missing_message(catalog.root, [module])
+        )
 
 
 def emit_reports(

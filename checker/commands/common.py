@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from checker.engine.catalog import Catalog
+from checker.engine.catalog import Catalog, Kata
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Kept here rather than imported from checker.reports, so that `list` starts without loading it.
@@ -22,6 +24,59 @@ if TYPE_CHECKING:
 
 class UsageError(Exception):
     """A command line that cannot be carried out: printed as one line, exit code 2."""
+
+
+# How the learner called the checker (`katas` or `python -m checker`): set by checker.cli.main.
+_called_as = ["python -m checker"]
+
+
+def set_called_as(prog: str) -> None:
+    _called_as[0] = prog
+
+
+def command(*words: str) -> str:
+    """A checker command line that works as written from where the learner stands: `python` or
+    `katas` when that name finds this very environment on PATH, the interpreter's path when not
+    (the checker run as .nox/check/bin/python -m checker, say)."""
+    here = Path(sys.executable).parent.absolute()
+    if _called_as[0] == "python -m checker":
+        found = shutil.which("python")
+        prefix = "python -m checker"
+        if found is None or Path(os.path.normpath(found)).parent.absolute() != here:
+            prefix = f"{_shown(Path(sys.executable))} -m checker"
+    else:
+        found = shutil.which(_called_as[0])
+        prefix = _called_as[0]
+        if found is None or Path(os.path.normpath(found)).parent.absolute() != here:
+            prefix = _shown(here / _called_as[0])
+    return " ".join([prefix, *words])
+
+
+def _shown(path: Path) -> str:
+    try:
+        relative = str(path.absolute().relative_to(Path.cwd().absolute()))
+    except ValueError:
+        return shlex.quote(str(path.absolute()))
+    return shlex.quote(relative if "/" in relative else f"./{relative}")
+
+
+def kata_here(catalog: Catalog, cwd: Path | None = None) -> Kata | None:
+    """The kata whose folder the learner stands in (or below), if any."""
+    here = (cwd or Path.cwd()).resolve()
+    for kata in catalog.katas:
+        if here == kata.path.resolve() or kata.path.resolve() in here.parents:
+            return kata
+    return None
+
+
+def one_kata(catalog: Catalog, name: str | None, verb: str) -> Kata:
+    """The kata named, or the one whose folder the learner stands in."""
+    if name:
+        return catalog.resolve(name)
+    kata = kata_here(catalog)
+    if kata is None:
+        raise UsageError(f"{verb} needs a KATA (such as 01), or run it from inside a kata folder")
+    return kata
 
 
 def add_report_options(parser: argparse.ArgumentParser) -> None:

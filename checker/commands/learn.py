@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checker.commands.common import UsageError, ask
+from checker.commands.common import UsageError, ask, command, kata_here, one_kata
 from checker.engine import originals, state
 from checker.engine.catalog import Catalog, Kata
 from checker.engine.results import Status
@@ -32,7 +32,9 @@ def add_parser(verbs: Verbs) -> None:
     listing.set_defaults(handler=_list)
 
     hinting = verbs.add_parser("hint", help="show the next hint of a kata")
-    hinting.add_argument("kata", metavar="KATA")
+    hinting.add_argument(
+        "kata", nargs="?", metavar="KATA", help="default: the kata folder you are in"
+    )
     hinting.add_argument("--all", action="store_true", help="every hint at once")
     hinting.set_defaults(handler=_hint)
 
@@ -40,13 +42,17 @@ def add_parser(verbs: Verbs) -> None:
     following.set_defaults(handler=lambda catalog, args: next_kata(catalog, print))
 
     resetting = verbs.add_parser("reset", help="restore a kata's original stub")
-    resetting.add_argument("katas", nargs="*", metavar="KATA")
+    resetting.add_argument(
+        "katas", nargs="*", metavar="KATA", help="default: the kata folder you are in"
+    )
     resetting.add_argument("--all", action="store_true", help="every kata")
     resetting.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     resetting.set_defaults(handler=_reset)
 
     solving = verbs.add_parser("solution", help="the reference solution, once the kata passes")
-    solving.add_argument("kata", metavar="KATA")
+    solving.add_argument(
+        "kata", nargs="?", metavar="KATA", help="default: the kata folder you are in"
+    )
     solving.add_argument("--show-anyway", action="store_true", help="show it before passing")
     solving.set_defaults(handler=_solution)
 
@@ -54,27 +60,50 @@ def add_parser(verbs: Verbs) -> None:
 def _list(catalog: Catalog, args: argparse.Namespace) -> int:
     if args.pending and args.done:
         raise UsageError("--pending and --done exclude each other")
-    return list_katas(catalog, print, pending=args.pending, done=args.done, track=args.track)
+    track = catalog.resolve_track(args.track) if args.track is not None else None
+    return list_katas(catalog, print, pending=args.pending, done=args.done, track=track)
 
 
 def _hint(catalog: Catalog, args: argparse.Namespace) -> int:
-    return hint(catalog, catalog.resolve(args.kata), print, show_all=args.all)
+    return hint(catalog, one_kata(catalog, args.kata, "hint"), print, show_all=args.all)
 
 
 def _reset(catalog: Catalog, args: argparse.Namespace) -> int:
-    if not args.katas and not args.all:
-        raise UsageError("reset needs KATA names or --all")
-    katas = list(catalog.katas) if args.all else catalog.select(args.katas)
+    here = kata_here(catalog)
+    if not args.katas and not args.all and here is None:
+        raise UsageError("reset needs KATA names or --all (or run it from inside a kata folder)")
+    if args.all:
+        katas = list(catalog.katas)
+    else:
+        katas = catalog.select(args.katas) if args.katas else [one_kata(catalog, None, "reset")]
     return reset(catalog, katas, print, confirm=lambda question: args.yes or ask(question))
 
 
 def _solution(catalog: Catalog, args: argparse.Namespace) -> int:
-    return solution(catalog, catalog.resolve(args.kata), print, force=args.show_anyway)
+    kata = one_kata(catalog, args.kata, "solution")
+    return solution(catalog, kata, print, force=args.show_anyway)
 
 
 def progress_bar(done: int, total: int, width: int = 20) -> str:
     filled = round(width * done / total) if total else 0
     return f"Progress: [{'#' * filled}{'-' * (width - filled)}] {done}/{total}"
+
+
+def kata_progress(progress: state.Progress, kata: Kata) -> str:
+    """Where the learner stands on one kata: "pass", "not started" (the stub as shipped),
+    "3/23 specs pass", "not checked" (edited, never checked), or the error with its counts."""
+    status = state.status_of(progress, kata.id)
+    if status == PASS:
+        return "pass"
+    if originals.untouched(kata):
+        return "not started"
+    if status is None:
+        return "not checked"
+    counts = state.spec_counts(progress, kata.id)
+    if counts is None:
+        return str(status)
+    specs = f"{counts[0]}/{counts[1]} specs pass"
+    return specs if status == Status.FAIL else f"{status}, {specs}"
 
 
 def first_pending(catalog: Catalog, progress: state.Progress) -> Kata | None:
@@ -89,13 +118,13 @@ def list_katas(catalog: Catalog, out: Out, *, pending: bool, done: bool, track: 
         status = state.status_of(progress, kata.id)
         if (pending and status == PASS) or (done and status != PASS):
             continue
-        if track and track.lower() not in kata.track.lower():
+        if track is not None and kata.track != track:
             continue
         if kata.track != current_track:
             current_track = kata.track
             out(f"\n{kata.track or 'other'}")
-        shown = status or "not checked"
-        out(f"  {kata.id:<26} {kata.difficulty:<9} {shown:<12} {kata.title}")
+        shown = kata_progress(progress, kata)
+        out(f"  {kata.id:<26} {kata.difficulty:<9} {shown:<22} {kata.title}")
     out("")
     out(f"{progress_bar(passed, len(catalog.katas))} katas pass (as of the last check)")
     return 0
@@ -111,7 +140,7 @@ def hint(catalog: Catalog, kata: Kata, out: Out, *, show_all: bool) -> int:
     for number, text in enumerate(kata.hints[:count], start=1):
         out(f"Hint {number}/{len(kata.hints)}: {text}")
     if count < len(kata.hints):
-        out(f"(`python -m checker hint {kata.number:02d}` again for the next one.)")
+        out(f"(`{command('hint', f'{kata.number:02d}')}` again for the next one.)")
     else:
         out("That was the last hint. The reference solution opens once the kata passes.")
     if count > shown:
@@ -124,9 +153,10 @@ def next_kata(catalog: Catalog, out: Out) -> int:
     if kata is None:
         out("Every kata passes. Well done!")
         return 0
-    out(f"Next: {kata.id}, {kata.title} ({kata.difficulty})")
+    where = kata_progress(state.load(catalog.root), kata)
+    out(f"Next: {kata.id}, {kata.title} ({kata.difficulty}; {where})")
     out(f"Read {_readme(catalog, kata)}, edit {', '.join(_files(catalog, kata))}, then run")
-    out(f"    python -m checker watch {kata.number:02d}")
+    out(f"    {command('watch', f'{kata.number:02d}')}")
     return 0
 
 
@@ -142,19 +172,22 @@ def reset(catalog: Catalog, katas: list[Kata], out: Out, confirm: Callable[[str]
         out("Nothing was changed.")
         return 1
     for kata in to_reset:
+        kept = originals.back_up(kata, changed[kata.id])
         restored = originals.restore(kata)
         out(f"Restored {kata.id}: {', '.join(restored)}")
+        if kept is not None:
+            out(f"  Your version is kept in {kata.layout.relative(kept)}/")
     return 0
 
 
 def solution(catalog: Catalog, kata: Kata, out: Out, *, force: bool) -> int:
     status = state.status_of(state.load(catalog.root), kata.id)
+    number = f"{kata.number:02d}"
     if status != PASS and not force:
         out(
             f"{kata.id} does not pass yet (last check: {status or 'not checked'}), so its solution "
-            "stays closed: working it out is the point. Try `python -m checker hint "
-            f"{kata.number:02d}`. To look anyway: `python -m checker solution {kata.number:02d} "
-            "--show-anyway`."
+            f"stays closed: working it out is the point. Try `{command('hint', number)}`. To "
+            f"look anyway: `{command('solution', number, '--show-anyway')}`."
         )
         return 1
     for name in kata.files:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from checker.commands import learn
+from checker.commands.common import command, kata_here
 from checker.engine import state
 from checker.engine.catalog import Catalog, Kata
 from checker.engine.results import KataResult, Status, describe
@@ -182,7 +183,7 @@ class WatchSession:
             key = self.keys.get(timeout=self.poll_s)
             if key == "q":
                 self.close()
-                self._write("Bye. Your progress is saved; `python -m checker watch` resumes.\n")
+                self._write(f"Bye. Your progress is saved; `{command('watch')}` resumes.\n")
                 return 0
             if key is not None:
                 self._on_key(key)
@@ -276,7 +277,7 @@ class WatchSession:
                 continue  # a run that was replaced or stopped: its result is stale
             self.result = finished.result
             assert self.result is not None
-            state.record_statuses(self.catalog.root, {self.kata.id: self.result.status})
+            state.record_results(self.catalog.root, [self.result])
             self._run = None
             self._draw()
 
@@ -291,7 +292,8 @@ class WatchSession:
             lines += screen_for_result(self.catalog, kata, self.result)
         progress = state.load(self.catalog.root)
         done = sum(1 for k in self.catalog.katas if state.status_of(progress, k.id) == PASS)
-        lines += ["", learn.progress_bar(done, len(self.catalog.katas))]
+        here = f"{kata.id}: {learn.kata_progress(progress, kata)}"
+        lines += ["", f"{learn.progress_bar(done, len(self.catalog.katas))} katas · {here}"]
         if self.manual:
             lines.append("Manual mode: press r after saving.")
         lines.append(KEYS_LINE)
@@ -368,4 +370,6 @@ def add_parser(verbs: Verbs) -> None:
 
 
 def _run(catalog: Catalog, args: argparse.Namespace) -> int:
-    return watch(catalog, args.kata, args.manual)
+    here = kata_here(catalog)
+    name = args.kata or (here.id if here is not None else None)
+    return watch(catalog, name, args.manual)

@@ -8,6 +8,7 @@ file and the key.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import tomllib
@@ -277,8 +278,31 @@ class Catalog:
                 return kata
             if wanted.isdigit() and int(wanted) == kata.number:
                 return kata
+        names = [k.id for k in self.katas] + [k.slug for k in self.katas]
+        close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
+        if close:
+            kata = next(k for k in self.katas if close[0] in (k.id, k.slug))
+            raise CatalogError(f"no kata named {name!r}; did you mean {kata.id}?")
         known = ", ".join(k.id for k in self.katas) or "none"
         raise CatalogError(f"no kata named {name!r} (known: {known})")
+
+    @property
+    def tracks(self) -> list[str]:
+        return list(dict.fromkeys(k.track for k in self.katas if k.track))
+
+    def resolve_track(self, name: str) -> str:
+        """A track from its name or a part of it ("security", "dependency")."""
+        wanted = name.strip().lower()
+        for track in self.tracks:
+            if wanted == track.lower():
+                return track
+        partial = [t for t in self.tracks if wanted and wanted in t.lower()]
+        if len(partial) == 1:
+            return partial[0]
+        close = difflib.get_close_matches(wanted, [t.lower() for t in self.tracks], n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        known = ", ".join(repr(t) for t in self.tracks) or "none"
+        raise CatalogError(f"no track named {name!r}{hint} (tracks: {known})")
 
     def select(self, names: list[str]) -> list[Kata]:
         if not names:

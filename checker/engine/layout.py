@@ -2,13 +2,15 @@
 
     <root>/katas/NN_slug/             README.md, kata.toml, the stub files,
                                       .spec/ (the hidden specs, test_*.py, in subfolders too),
-                                      .original/<file>.orig (the stubs as shipped, for `reset`)
+                                      .original/<file>.orig (the stubs as shipped, for `reset`),
+                                      .original/shipped.txt (every file the kata ships)
     <root>/solutions/NN_slug/         the reference files, and mistakes/NAME.patch
     <root>/solutions/NN_slug/mutants.json   the kata's mutants record (`dev mutants --record`)
     <root>/.katas-state.json          the learner's progress
     <root>/.katas-cache/              derived data, rebuilt when missing (git ignores it)
     <root>/.katas-cache/mutants/      cached mutant verdicts
     <root>/.mistakes-work/NN_slug/    mistakes being edited by `dev mistake` (git-ignored)
+    <root>/.katas-backups/NN_slug/STAMP/<file>   what `reset` replaced (git ignores it)
 
 Nothing here imports anything heavy: the code inside the kata process uses it too.
 """
@@ -24,6 +26,8 @@ SOLUTIONS_DIRNAME = "solutions"
 SPEC_DIRNAME = ".spec"
 ORIGINALS_DIRNAME = ".original"
 ORIGINAL_SUFFIX = ".orig"
+# In .original/: every file the kata ships outside .spec/, one relative path a line.
+SHIPPED_MANIFEST = "shipped.txt"
 MISTAKES_DIRNAME = "mistakes"
 MISTAKE_SUFFIX = ".patch"
 KATA_TOML = "kata.toml"
@@ -33,6 +37,8 @@ MUTANTS_RECORD = "mutants.json"
 # Derived data a checkout can rebuild at any time (validated kata.toml files, mutant results).
 CACHE_DIRNAME = ".katas-cache"
 MISTAKES_WORK_DIRNAME = ".mistakes-work"
+# What `reset` replaced, kept outside the kata folders so that nothing there changes what runs.
+BACKUPS_DIRNAME = ".katas-backups"
 SPEC_GLOB = "test_*.py"
 KATA_DIR_PATTERN = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
 # Folders of a kata that are not code the implementation imports.
@@ -68,6 +74,13 @@ class Layout:
     @property
     def mistakes_work_dir(self) -> Path:
         return self.root / MISTAKES_WORK_DIRNAME
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.root / BACKUPS_DIRNAME
+
+    def backup_dir(self, kata_id: str, stamp: str) -> Path:
+        return self.backups_dir / kata_id / stamp
 
     def kata_dir(self, kata_id: str) -> Path:
         return self.katas_dir / kata_id
@@ -107,6 +120,10 @@ def spec_files(kata_dir: Path) -> list[Path]:
 
 def original_path(kata_dir: Path, file_name: str) -> Path:
     return kata_dir / ORIGINALS_DIRNAME / f"{file_name}{ORIGINAL_SUFFIX}"
+
+
+def shipped_manifest(kata_dir: Path) -> Path:
+    return kata_dir / ORIGINALS_DIRNAME / SHIPPED_MANIFEST
 
 
 def kata_dir_of_spec(spec_path: Path) -> Path:

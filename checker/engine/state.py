@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from checker.engine.layout import Layout
-from checker.engine.results import Status
+from checker.engine.results import KataResult, Status
 
-# {"version": 1, "katas": {KATA_ID: {"status": "pass", "checked_at": ..., "hints_shown": N}}}
+# {"version": 1, "katas": {KATA_ID: {"status": "fail", "passed": 3, "total": 23,
+#                                    "checked_at": ..., "hints_shown": N}}}
 Progress: TypeAlias = dict[str, Any]
 
 
@@ -44,14 +45,33 @@ def kata_entry(state: Progress, kata_id: str) -> dict[str, Any]:
     return entry
 
 
-def record_statuses(root: Path, statuses: dict[str, Status]) -> None:
+def record_results(root: Path, results: list[KataResult]) -> None:
+    """Each kata's status and how many of its specs passed; a run that the environment broke
+    (the kata process could not import pytest, say) says nothing about the learner's code, so
+    it changes nothing here."""
+    from checker.engine.environment import environment_failure
+
+    judged = [r for r in results if not environment_failure(r)]
+    if not judged:
+        return
     state = load(root)
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
-    for kata_id, status in statuses.items():
-        entry = kata_entry(state, kata_id)
-        entry["status"] = str(status)
+    for result in judged:
+        entry = kata_entry(state, result.id)
+        entry["status"] = str(result.status)
+        entry["passed"] = result.passed
+        entry["total"] = len(result.tests)
         entry["checked_at"] = now
     save(root, state)
+
+
+def spec_counts(state: Progress, kata_id: str) -> tuple[int, int] | None:
+    """(passed, total) specs at the last check, or None when not recorded."""
+    entry = state["katas"].get(kata_id, {})
+    passed, total = entry.get("passed"), entry.get("total")
+    if isinstance(passed, int) and isinstance(total, int) and total > 0:
+        return passed, total
+    return None
 
 
 def status_of(state: Progress, kata_id: str) -> Status | None:
