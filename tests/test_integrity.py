@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pytest
 
 from checker.engine import integrity, similarity
 from checker.engine.catalog import Catalog
-from tests.conftest import REPO
+from tests.conftest import GOOD_APP, REPO, Tree
 
 # Each construct the scan reports, on the line marked `# <-`, and what its evidence says.
 CONSTRUCTS = {
@@ -167,3 +169,27 @@ def test_similarity_reports_the_matching_regions():
     result = similarity.similarity(similarity.fingerprint(a), similarity.fingerprint(b))
     assert not result.identical and 0 < result.score < 1
     assert [(r.a_lines, r.b_lines) for r in result.regions] == [((1, 6), (3, 6))], result
+
+
+# --- grade shows both -------------------------------------------------------------------------
+
+
+def test_grade_flags_a_suspicious_file_and_a_renamed_reference(tree: Tree, tmp_path):
+    stub = GOOD_APP.replace('{"pong": True}', '{"pong": False}')
+    tree.add_kata("01_ping", stub, solution=GOOD_APP)
+    tree.add_kata("02_pong", stub, solution=GOOD_APP)
+    fork = tmp_path / "fork"
+    shutil.copytree(tree.root / "katas", fork / "katas")
+    suspicious = "import ctypes\n" + GOOD_APP.replace("async def ping", "async def ping_it")
+    (fork / "katas" / "01_ping" / "app.py").write_text(suspicious)
+    (fork / "katas" / "02_pong" / "app.py").write_text(renamed_copy(GOOD_APP))
+    done = tree.run("grade", str(fork), "--format", "json")
+    report = json.loads(done.stdout)
+    first, second = report["katas"]
+    assert first["status"] == "pass", "flags inform; they do not change the verdict"
+    assert first["flags"] == [
+        {"kind": "needs_review", "evidence": "imports ctypes (raw memory and C calls)",
+         "file": "app.py", "line": 1},
+    ]  # fmt: skip
+    assert [f["kind"] for f in second["flags"]] == ["matches_reference"]
+    assert second["status"] == "pass" and report["score"] == 2

@@ -46,12 +46,14 @@ def run_kata(
     impl_root: Path | None = None,
     on_start: Callable[[Callable[[], None]], None] | None = None,
     warm: WarmWorker | None = None,
+    prepare_specs: Callable[[Path], None] | None = None,
 ) -> KataResult:
     """Run `kata`'s specs against impl_root/<kata.id> (or the kata folder) in a fresh process.
 
     With `warm`, the process is forked from that warm worker (imports already done); without,
     it is a new interpreter. `on_start` receives a function that stops the run at once (the
-    watch loop uses it when the learner quits or saves again).
+    watch loop uses it when the learner quits or saves again). `prepare_specs` may change the
+    run's private copy of the spec folder before the run starts (grade plants canaries there).
     """
     if kata.load_error:
         return KataResult(id=kata.id, status=Status.ERROR, message=kata.load_error)
@@ -64,6 +66,8 @@ def run_kata(
         # or deletes from .spec changes nothing that the next run (or the next fork graded) sees.
         kata_copy = scratch_dir / "kata" / kata.id
         shutil.copytree(kata.path, kata_copy, ignore=shutil.ignore_patterns("__pycache__"))
+        if prepare_specs is not None:
+            prepare_specs(layout.spec_dir(kata_copy))
         specs_before = _snapshot(kata.spec_dir)
         job = Job(
             spec_dir=str(layout.spec_dir(kata_copy)),
@@ -178,10 +182,12 @@ def run_many(
     parallel: int,
     on_result: Callable[[KataResult], None] | None = None,
     warm: bool = True,
+    prepare_specs: Callable[[Kata, Path | None, Path], None] | None = None,
 ) -> list[KataResult]:
     """Run (kata, impl_root) jobs, `parallel` at a time; results in the order of `jobs`.
 
     With `warm`, each of the `parallel` slots keeps one warm worker and forks every run from it.
+    `prepare_specs(kata, impl_root, spec_copy)`: see run_kata.
     """
     jobs = list(jobs)
     slots = max(1, min(parallel, len(jobs)))
@@ -192,7 +198,10 @@ def run_many(
     def one(job: tuple[Kata, Path | None]) -> KataResult:
         worker = idle.get()
         try:
-            result = run_kata(job[0], job[1], warm=worker)
+            prepare = (
+                None if prepare_specs is None else lambda copy: prepare_specs(job[0], job[1], copy)
+            )
+            result = run_kata(job[0], job[1], warm=worker, prepare_specs=prepare)
         finally:
             idle.put(worker)
         if on_result is not None:
