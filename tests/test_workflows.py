@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -88,6 +90,74 @@ def _checkout_ignore(folder: str, names: list[str]) -> set[str]:
     if Path(folder).name in ("katas", "solutions"):
         ignored |= {name for name in names if name[:1].isdigit() and name not in KATAS}
     return ignored
+
+
+# `uses: owner/action@<full commit SHA> # v1.2.3`: a tag can be moved to other code, a SHA cannot.
+PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s*[\w.-]+/[\w./-]+@[0-9a-f]{40}\s+#\s*v\d+(\.\d+)*\s*$")
+
+
+def uses_lines() -> list[tuple[str, int, str]]:
+    return [
+        (path.name, number, line)
+        for path in sorted(WORKFLOWS.glob("*.yml"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.match(r"^\s*(-\s+)?uses:", line)
+    ]
+
+
+def test_the_pin_pattern_tells_pinned_from_unpinned():
+    sha = "11bd71901bbe5b1630ceea73d27597364c9af683"
+    assert PINNED.match(f"      - uses: actions/checkout@{sha} # v4.2.2")
+    assert PINNED.match(f"        uses: actions/upload-artifact@{sha}  #  v4")
+    for line in (
+        "      - uses: actions/checkout@v4",
+        f"      - uses: actions/checkout@{sha}",  # no version comment
+        f"      - uses: actions/checkout@{sha[:12]} # v4.2.2",  # a short SHA
+        f"      - uses: actions/checkout@{sha} # main",
+    ):
+        assert not PINNED.match(line), line
+
+
+def test_every_action_is_pinned_to_a_commit_sha_with_its_version():
+    unpinned = [f"{name}:{number}: {line.strip()}" for name, number, line in uses_lines()
+                if not PINNED.match(line)]  # fmt: skip
+    assert uses_lines() and not unpinned, "\n".join(unpinned)
+
+
+def test_the_pins_file_records_every_pin_the_workflows_use():
+    """Each `uses:` is the SHA and version .github/actions-pins.txt says its tag resolved to."""
+    listed = set()
+    for line in (REPO / ".github" / "actions-pins.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            action_tag, sha, version = line.split()
+            listed.add((action_tag.split("@")[0], sha, version))
+    used = set()
+    for _, _, line in uses_lines():
+        target, _, comment = re.sub(r"^\s*(-\s+)?uses:\s*", "", line).partition("#")
+        action, _, sha = target.strip().partition("@")
+        used.add((action, sha, comment.strip()))
+    assert used == listed, f"workflows use {sorted(used)}, the pins file says {sorted(listed)}"
+
+
+def _zizmor_findings() -> list[dict]:
+    zizmor = shutil.which("zizmor") or str(Path(sys.executable).with_name("zizmor"))
+    if not Path(zizmor).is_file():
+        pytest.skip("zizmor is not installed (pip install -e '.[dev]' installs it)")
+    done = subprocess.run(
+        [zizmor, "--offline", "--format=json", str(WORKFLOWS)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.stdout.strip().startswith("["), done.stderr
+    return json.loads(done.stdout)
+
+
+def _finding(finding: dict) -> str:
+    where = finding["locations"][0]["symbolic"]["key"]["Local"]["verbatim_path"]
+    return f"{finding['ident']} ({finding['determinations']['severity']}) in {where}"
+
+
+def test_zizmor_finds_nothing():
+    assert [_finding(f) for f in _zizmor_findings()] == []
 
 
 def _emulate_uses(step: dict, workspace: Path, submission: Path) -> None:

@@ -48,6 +48,7 @@ class KataMeta:
     assumes: tuple[str, ...]
     hints: tuple[str, ...]
     debrief: tuple[DebriefItem, ...]
+    may_import: tuple[str, ...]
     version: int
 
     @classmethod
@@ -64,6 +65,7 @@ class KataMeta:
             debrief=tuple(
                 DebriefItem(str(d["question"]), str(d["answer"])) for d in data["debrief"]
             ),
+            may_import=tuple(data.get("may_import", ())),
             version=int(data["version"]),
         )
 
@@ -115,6 +117,10 @@ class Kata:
     @property
     def debrief(self) -> tuple[DebriefItem, ...]:
         return self.meta.debrief if self.meta else ()
+
+    @property
+    def may_import(self) -> tuple[str, ...]:
+        return self.meta.may_import if self.meta else ()
 
     @property
     def version(self) -> int:

@@ -5,6 +5,11 @@ the submission and copied into a scratch tree; the specs, plugin and checker tha
 tree's own. Nothing else in the submission (a conftest.py, pytest.ini, an edited spec, a plugin)
 takes part. Edits to protected files are reported, as information, by comparing them with ours.
 
+Every run also gets must-fail canary specs (checker.engine.canaries): a run that reports one
+passed is graded TAMPERED. Flags for a person to review are added next to each kata's verdict:
+what the integrity scan found in the learner's files before they ran (checker.engine.integrity),
+and whether they are the reference solution or a mistake, renamed (checker.engine.similarity).
+
 Score: points per passing kata by difficulty (POINTS), out of the points of every kata graded.
 """
 
@@ -13,13 +18,14 @@ from __future__ import annotations
 import filecmp
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.engine import layout
+from checker.engine import canaries, integrity, layout, similarity
 from checker.engine.catalog import Catalog, Kata
 from checker.engine.layout import Layout
-from checker.engine.results import KataResult, Status
+from checker.engine.results import Flag, FlagKind, KataResult, Status
 from checker.engine.runner import run_many
 
 POINTS = {"easy": 1, "medium": 2, "advanced": 3}
@@ -122,12 +128,63 @@ def grade(
         snapshot = Catalog.load(trusted)
         katas_to_run = [snapshot.resolve(k.id) for k in katas]
         jobs: list[tuple[Kata, Path | None]] = []
+        flags: list[list[Flag]] = []  # one list per job, found before any learner code runs
+        variants = {
+            kata.id: similarity.fingerprints(reference_variants(kata, catalog.solutions_dir))
+            for kata in katas
+        }
         for index, submission in enumerate(submissions):
             tree = Path(scratch) / str(index)
             collect_submission(catalog, katas, submission, tree)
             jobs += [(kata, tree) for kata in katas_to_run]
-        results = run_many(jobs, parallel)
+            flags += [review_flags(kata, tree / kata.id, variants[kata.id]) for kata in katas]
+        results = _run_with_canaries(jobs, parallel)
+    for result, found in zip(results, flags, strict=True):
+        result.flags = [*result.flags, *found]
     for index, submission in enumerate(submissions):
         chunk = results[index * len(katas) : (index + 1) * len(katas)]
         grades.append(Grade(submission, chunk, katas, protected_changes(catalog, submission)))
     return grades
+
+
+# Where the variants a submission is compared with come from: the one function to change when
+# mistakes are stored differently.
+reference_variants: similarity.VariantSource = similarity.reference_variants
+
+
+def review_flags(
+    kata: Kata, learner_dir: Path, variants: list[tuple[str, similarity.Fingerprint]]
+) -> list[Flag]:
+    """The integrity scan's findings in the learner's files of `kata`, and whether those files
+    are a reference variant renamed. Read from the submission's copy before anything runs."""
+    files = similarity.read_files(learner_dir, kata.files)
+    python = {name: source for name, source in files.items() if name.endswith(".py")}
+    found = [finding.to_flag() for finding in integrity.scan(python, kata.may_import)]
+    if files and len(files) == len(kata.files):
+        match = similarity.match_fingerprint(similarity.fingerprint(files), variants)
+        if match == similarity.REFERENCE:
+            found.append(Flag(FlagKind.MATCHES_REFERENCE,
+                              "the same code as the reference solution once formatting and "
+                              "names are normalised"))  # fmt: skip
+        elif match is not None:
+            found.append(Flag(FlagKind.MATCHES_MISTAKE,
+                              f"the same code as {match} once formatting and names are "
+                              "normalised"))  # fmt: skip
+    return found
+
+
+def _run_with_canaries(jobs: list[tuple[Kata, Path | None]], parallel: int) -> list[KataResult]:
+    """run_many, with fresh canaries planted in each run's private spec copy, then judged."""
+    planted: dict[tuple[str, Path | None], list[canaries.Canary]] = {}
+    lock = threading.Lock()
+
+    def plant(kata: Kata, impl_root: Path | None, spec_copy: Path) -> None:
+        found = canaries.plant(spec_copy)
+        with lock:
+            planted[(kata.id, impl_root)] = found
+
+    results = run_many(jobs, parallel, prepare_specs=plant)
+    return [
+        canaries.judge(result, planted.get((kata.id, impl_root), []))
+        for (kata, impl_root), result in zip(jobs, results, strict=True)
+    ]

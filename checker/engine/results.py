@@ -22,11 +22,52 @@ class Status(StrEnum):
     FAIL = "fail"
     ERROR = "error"  # the kata could not be judged: its code does not load, crashed, ...
     TIMEOUT = "timeout"
+    # Only `grade` gives it: the run reported a pass for a must-fail canary spec (see
+    # checker.engine.canaries), so its results were forged and earn nothing.
+    TAMPERED = "tampered"
 
     @property
     def is_problem(self) -> bool:
         """ERROR and TIMEOUT: the run itself went wrong, not one spec's assertion."""
         return self in (Status.ERROR, Status.TIMEOUT)
+
+
+# --- integrity flags: what `grade` reports next to a verdict, for a person to review ----------
+
+
+class FlagKind(StrEnum):
+    """Why a graded kata deserves a second look; the values are what JSON reports hold."""
+
+    TAMPERED = "tampered"  # a canary spec was reported passed: the evidence of a forged verdict
+    NEEDS_REVIEW = "needs_review"  # the integrity scan found a construct that can forge results
+    MATCHES_REFERENCE = "matches_reference"  # the learner's files are the reference, renamed
+    MATCHES_MISTAKE = "matches_mistake"  # ... or one of the mistakes the specs must reject
+
+
+FLAG_LABELS = {
+    FlagKind.TAMPERED: "tampered",
+    FlagKind.NEEDS_REVIEW: "needs review",
+    FlagKind.MATCHES_REFERENCE: "matches the reference solution",
+    FlagKind.MATCHES_MISTAKE: "matches a mistake",
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: FlagKind
+    evidence: str  # what was found, in one line: "imports ctypes", "canary X reported pass"
+    file: str = ""  # relative to the kata folder ("app.py"), "" when it concerns the whole kata
+    line: int = 0
+
+    @property
+    def label(self) -> str:
+        return FLAG_LABELS[self.kind]
+
+    def describe(self) -> str:
+        """`needs review: app.py:3: imports ctypes`, as every text report prints a flag."""
+        where = f"{self.file}:{self.line}: " if self.file and self.line else ""
+        where = where or (f"{self.file}: " if self.file else "")
+        return f"{self.label}: {where}{self.evidence}"
 
 
 class Role(StrEnum):
@@ -58,6 +99,7 @@ class KataResult:
     tests: list[SpecResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     output_tail: str = ""  # the end of what the worker printed, for diagnosing crashes
+    flags: list[Flag] = field(default_factory=list)  # set by `grade` only
 
     @property
     def passed(self) -> int:
@@ -76,6 +118,8 @@ class KataResult:
 
 
 def overall_status(results: list[KataResult]) -> Status:
+    if any(r.status == Status.TAMPERED for r in results):
+        return Status.TAMPERED
     if any(r.status.is_problem for r in results):
         return Status.ERROR
     if all(r.status == Status.PASS for r in results):
@@ -98,6 +142,8 @@ def describe(result: KataResult) -> Problem | None:
     if result.status == Status.PASS:
         return None
     problem = result.first_problem
+    if result.status == Status.TAMPERED:
+        return Problem(result.message or "tampered", "", result.message, "")
     if result.status.is_problem or problem is None:
         location = problem.location if problem is not None else ""
         message = result.message or result.status.value

@@ -49,6 +49,7 @@ def run_kata(
     *,
     exit_first: bool = False,
     limit_s: float | None = None,
+    prepare_specs: Callable[[Path], None] | None = None,
 ) -> KataResult:
     """Run `kata`'s specs against impl_root/<kata.id> (or the kata folder) in a fresh process.
 
@@ -56,6 +57,8 @@ def run_kata(
     it is a new interpreter. `on_start` receives a function that stops the run at once (the
     watch loop uses it when the learner quits or saves again). `exit_first` stops at the first
     failing spec; `limit_s` replaces the kata's limit plus start-up allowance (`dev mutants`).
+    `prepare_specs` may change the run's private copy of the spec folder before the run starts
+    (grade plants canaries there).
     """
     if kata.load_error:
         return KataResult(id=kata.id, status=Status.ERROR, message=kata.load_error)
@@ -68,6 +71,8 @@ def run_kata(
         # or deletes from .spec changes nothing that the next run (or the next fork graded) sees.
         kata_copy = scratch_dir / "kata" / kata.id
         shutil.copytree(kata.path, kata_copy, ignore=shutil.ignore_patterns("__pycache__"))
+        if prepare_specs is not None:
+            prepare_specs(layout.spec_dir(kata_copy))
         specs_before = _snapshot(kata.spec_dir)
         job = Job(
             spec_dir=str(layout.spec_dir(kata_copy)),
@@ -189,12 +194,14 @@ def run_many(
     exit_first: bool = False,
     limits: Mapping[str, float] | None = None,
     on_job_result: Callable[[int, KataResult], None] | None = None,
+    prepare_specs: Callable[[Kata, Path | None, Path], None] | None = None,
 ) -> list[KataResult]:
     """Run (kata, impl_root) jobs, `parallel` at a time; results in the order of `jobs`.
 
     With `warm`, each of the `parallel` slots keeps one warm worker and forks every run from it.
     `exit_first` and `limits` (seconds by kata id) are passed on to run_kata. `on_job_result`
     receives each result as it comes, with the index of its job.
+    `prepare_specs(kata, impl_root, spec_copy)`: see run_kata.
     """
     jobs = list(jobs)
     slots = max(1, min(parallel, len(jobs)))
@@ -210,7 +217,17 @@ def run_many(
                 worker.ensure_ready()
         try:
             limit = limits.get(job[0].id) if limits is not None else None
-            result = run_kata(job[0], job[1], warm=worker, exit_first=exit_first, limit_s=limit)
+            prepare = (
+                None if prepare_specs is None else lambda copy: prepare_specs(job[0], job[1], copy)
+            )
+            result = run_kata(
+                job[0],
+                job[1],
+                warm=worker,
+                exit_first=exit_first,
+                limit_s=limit,
+                prepare_specs=prepare,
+            )
         finally:
             idle.put(worker)
         if on_result is not None:

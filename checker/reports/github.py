@@ -24,6 +24,7 @@ STATUS_ICONS = {
     Status.FAIL: "❌ fail",
     Status.ERROR: "💥 error",
     Status.TIMEOUT: "⏱️ timeout",
+    Status.TAMPERED: "🚩 tampered",
 }
 
 
@@ -54,6 +55,17 @@ def annotations(katas: list[Kata], results: list[KataResult]) -> list[str]:
             properties += f",line={line}"
         properties += f",title={escape_property(f'{kata.id} {result.status}')}"
         lines.append(f"::error {properties}::{escape_data(message)}")
+    for result in results:
+        for flag in result.flags:
+            # A flag on a learner's file points there; the rest (canary evidence) at the kata.
+            on_learner_file = flag.file and not flag.file.startswith(layout.SPEC_DIRNAME)
+            file_name = flag.file if on_learner_file else by_id[result.id].files[0]
+            path = f"{layout.KATAS_DIRNAME}/{result.id}/{file_name}"
+            properties = f"file={escape_property(path)}"
+            if on_learner_file and flag.line:
+                properties += f",line={flag.line}"
+            properties += f",title={escape_property(f'{result.id} {flag.label}')}"
+            lines.append(f"::warning {properties}::{escape_data(flag.evidence)}")
     return lines
 
 
@@ -77,6 +89,13 @@ def summary_markdown(
             f"| {result.id} {_cell(title)} | {STATUS_ICONS[result.status]} "
             f"| {result.passed}/{len(result.tests)} | {_cell(detail)} |"
         )
+    flagged = [(result.id, flag) for result in results for flag in result.flags]
+    if flagged:
+        rows += ["", "### Flags for review", "", "| kata | flag | where | evidence |",
+                 "| --- | --- | --- | --- |"]  # fmt: skip
+        for kata_id, flag in flagged:
+            where = f"{flag.file}:{flag.line}" if flag.line else flag.file
+            rows.append(f"| {kata_id} | {flag.label} | {_cell(where)} | {_cell(flag.evidence)} |")
     return "\n".join(rows) + "\n"
 
 

@@ -7,14 +7,17 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from checker.engine.catalog import Kata
-from checker.engine.results import KataResult, Status, overall_status
+from checker.engine.results import FlagKind, KataResult, Status, overall_status
 
 # A runaway message (an exception with a huge repr) is cut in the one-line attributes.
 MESSAGE_WIDTH = 1200
 
 
 def json_report(results: list[KataResult], extra: dict[str, Any] | None = None) -> str:
-    """The machine report: {"version": 1, "status", "passed", "total", ...extra, "katas": [...]}."""
+    """The machine report: {"version": 1, "status", "passed", "total", ...extra, "katas": [...]}.
+
+    Each kata carries `flags` (kind, evidence, file, line): empty except in `grade`.
+    """
     document = {
         "version": 1,
         "status": overall_status(results),
@@ -34,17 +37,24 @@ def junit_report(katas: list[Kata], results: list[KataResult]) -> str:
         errors = sum(1 for t in result.tests if t.status == Status.ERROR)
         if result.status in (Status.ERROR, Status.TIMEOUT) and not result.tests:
             errors = 1
+        cases = max(len(result.tests), 1 if errors else 0)
+        # A tampered run gets one more case, "(integrity)", holding the evidence.
+        tampered = result.status == Status.TAMPERED
         suite = ET.SubElement(
             suites,
             "testsuite",
             name=result.id,
-            tests=str(max(len(result.tests), 1 if errors else 0)),
+            tests=str(cases + tampered),
             failures=str(failures),
-            errors=str(errors),
+            errors=str(errors + tampered),
             time=f"{result.duration_s:.3f}",
         )
-        ET.SubElement(ET.SubElement(suite, "properties"), "property", name="title",
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="title",
                       value=titles.get(result.id, result.id))  # fmt: skip
+        for flag in result.flags:
+            ET.SubElement(properties, "property", name=f"flag.{flag.kind}",
+                          value=_one_line(flag.describe()))  # fmt: skip
         for test in result.tests:
             case = ET.SubElement(
                 suite, "testcase", classname=result.id, name=test.name,
@@ -59,6 +69,12 @@ def junit_report(katas: list[Kata], results: list[KataResult]) -> str:
             ET.SubElement(case, "error", message=_one_line(result.message)).text = result.message
         elif result.status == Status.TIMEOUT:
             ET.SubElement(suite, "system-err").text = result.message
+        if tampered:
+            case = ET.SubElement(suite, "testcase", classname=result.id, name="(integrity)")
+            evidence = "\n".join(f.describe() for f in result.flags if f.kind == FlagKind.TAMPERED)
+            ET.SubElement(
+                case, "error", message=_one_line(result.message), type="tampered"
+            ).text = f"{result.message}\n{evidence}"
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode")
 

@@ -24,13 +24,22 @@ def use_color() -> bool:
 def grades_table(grades: list[Grade]) -> str:
     """One line per graded submission, for an instructor grading several forks at once."""
     width = max(len(g.submission.name) for g in grades)
-    lines = [f"{'submission':<{width}}  katas   score   protected files changed"]
+    lines = [f"{'submission':<{width}}  katas   score   protected files changed  flags"]
     for one in grades:
+        flags = [flag for result in one.results for flag in result.flags]
+        kinds = sorted({flag.label for flag in flags})
         lines.append(
             f"{one.submission.name:<{width}}  {one.passed:>2}/{len(one.katas):<3}  "
-            f"{one.score:>3}/{one.max_score:<3} {len(one.protected_changes)}"
+            f"{one.score:>3}/{one.max_score:<3} {len(one.protected_changes):<24} "
+            f"{len(flags)}{' (' + ', '.join(kinds) + ')' if kinds else ''}"
         )
     return "\n".join(lines)
+
+
+def flags_report(results: list[KataResult]) -> str:
+    """The flags `grade` raised, one line each, for the person reviewing the grade; "" if none."""
+    lines = [f"  {result.id}  {flag.describe()}" for result in results for flag in result.flags]
+    return "\n".join(["Flags for review (not counted in the score):", *lines]) if lines else ""
 
 
 STATUS_LABELS = {status: status.value.upper() for status in Status} | {Status.PASS: "pass"}
@@ -39,6 +48,7 @@ STATUS_STYLES = {
     Status.FAIL: "red",
     Status.ERROR: "magenta",
     Status.TIMEOUT: "yellow",
+    Status.TAMPERED: "bold red",
 }
 
 
@@ -85,6 +95,9 @@ def human_report(
     console.print(table)
     passed = sum(1 for r in results if r.status == Status.PASS)
     console.print(f"{passed}/{len(results)} katas pass")
+    flags = flags_report(results)
+    if flags:
+        console.print(Text(flags))
     return buffer.getvalue().rstrip("\n")
 
 
