@@ -21,12 +21,15 @@ from __future__ import annotations
 import ast
 import copy
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from checker.engine import mistakes, patches
 from checker.engine.catalog import Kata
+from checker.engine.layout import Layout
 
 Files = Mapping[str, str]  # a file's name relative to the kata folder -> its source
 Variant = tuple[str, Files]  # ("reference", files) or ("mistake NAME", files)
@@ -134,18 +137,22 @@ def read_files(folder: Path, names: tuple[str, ...]) -> dict[str, str]:
 
 
 def reference_variants(kata: Kata, solutions_dir: Path) -> list[Variant]:
-    """The reference solution's learner files, then each mistake's (the reference's files with
-    the mistake's own copies on top). The one place that knows how mistakes are stored."""
-    reference_dir = solutions_dir / kata.id
-    reference = read_files(reference_dir, kata.files)
+    """The reference solution's learner files, then each mistake's: the reference with the
+    mistake's patch applied (checker.engine.mistakes). A patch that no longer applies is left out
+    here; `dev verify` reports it."""
+    checkout = Layout(solutions_dir.parent)
+    reference = read_files(solutions_dir / kata.id, kata.files)
     if not reference:
         return []
     variants: list[Variant] = [(REFERENCE, reference)]
-    mistakes_dir = reference_dir / "mistakes"
-    if mistakes_dir.is_dir():
-        for folder in sorted(p for p in mistakes_dir.iterdir() if p.is_dir()):
-            mistake = {**reference, **read_files(folder, kata.files)}
-            variants.append((f"mistake {folder.name}", mistake))
+    for mistake in mistakes.find(checkout, kata.id):
+        with tempfile.TemporaryDirectory(prefix="katas-variant-") as scratch:
+            tree = Path(scratch) / kata.id
+            try:
+                mistakes.assemble(checkout, mistake, tree)
+            except patches.PatchError:
+                continue
+            variants.append((f"mistake {mistake.name}", read_files(tree, kata.files)))
     return variants
 
 
