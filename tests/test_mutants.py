@@ -7,7 +7,8 @@ import textwrap
 
 import pytest
 
-from checker.commands.dev.mutants import mistake_patch, why_killed
+from checker.commands.dev.mutants import why_killed, write_mistake
+from checker.engine import mistakes
 from checker.engine.catalog import Catalog
 from checker.engine.mutants_record import record_problems
 from checker.engine.mutation import SolutionSyntaxError, mutants_of
@@ -159,14 +160,20 @@ def test_a_solution_that_does_not_parse_says_where():
         mutants_of("app.py", "def broken(:\n")
 
 
-def test_a_promoted_mutant_is_a_mistake_patch():
+def test_a_promoted_mutant_is_a_mistake_patch_that_applies(tree, tmp_path):
+    tree.add_kata("01_items", SOLUTION, solution=SOLUTION)
+    catalog = Catalog.load(tree.root)
+    kata = catalog.resolve("01")
     mutant = next(m for m in mutants_of("app.py", SOLUTION)[0] if m.after == "le=51")
-    patch = mistake_patch(mutant, SOLUTION, "accepts limit=51")
-    lines = patch.splitlines()
+    path = write_mistake(catalog, kata, mutant, "limit_51", "accepts limit=51")
+    lines = path.read_text().splitlines()
     assert lines[0] == "Mistake: accepts limit=51"
     assert "--- a/app.py" in lines and "+++ b/app.py" in lines
     assert "-def items(limit: int = Query(default=10, ge=1, le=50)):" in lines
     assert "+def items(limit: int = Query(default=10, ge=1, le=51)):" in lines
+    (found,) = mistakes.find(catalog.layout, kata.id)
+    mistakes.assemble(catalog.layout, found, tmp_path / "built")
+    assert (tmp_path / "built" / "app.py").read_text() == mutant.source
 
 
 def test_why_a_mutant_was_killed_is_said_in_one_line():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.engine import layout
+from checker.engine import layout, mistakes
 from checker.engine.catalog import Catalog, Kata
 from checker.engine.mutants_record import (
     MIN_MUTATION_SCORE,
@@ -340,16 +340,17 @@ def promote(catalog: Catalog, kata: Kata, mutant_id: str, name: str, note: str) 
     target = catalog.layout.mistake_patch(kata.id, name)
     if target.exists():
         raise ValueError(f"{catalog.layout.relative(target)} exists already: choose another name")
-    mutant = matches[0]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(mistake_patch(mutant, report.original[mutant.file], note), encoding="utf-8")
-    return target
+    return write_mistake(catalog, kata, matches[0], name, note)
 
 
-def mistake_patch(mutant: Mutant, original: str, note: str) -> str:
-    """A mistake patch: the note's header line, where it came from, then the unified diff."""
-    header = f"Mistake: {' '.join(note.split())}\nFrom mutant {mutant.id}: {mutant.label}\n\n"
-    return header + mutant.diff(original)
+def write_mistake(catalog: Catalog, kata: Kata, mutant: Mutant, name: str, note: str) -> Path:
+    """The mutant as solutions/NN_slug/mistakes/NAME.patch, written the way every mistake is
+    (checker.engine.mistakes), so `dev verify` applies it like the others."""
+    with tempfile.TemporaryDirectory(prefix="katas-promote-") as scratch:
+        tree = Path(scratch) / kata.id
+        mistakes.copy_reference(catalog.layout, kata.id, tree)
+        (tree / mutant.file).write_text(mutant.source, encoding="utf-8")
+        return mistakes.write(catalog.layout, kata.id, name, " ".join(note.split()), tree)
 
 
 # --- the reports ----------------------------------------------------------------------------------
