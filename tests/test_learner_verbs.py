@@ -124,3 +124,20 @@ def test_serve_runs_the_learners_app_on_loopback(two):
         os.killpg(process.pid, signal.SIGTERM)
         output = process.communicate(timeout=10)[0]
     assert f"http://127.0.0.1:{port}/docs" in output
+
+
+def test_a_pass_recorded_for_an_older_kata_version_is_stale(tree):
+    kata = tree.add_kata("01_ping", GOOD_APP)
+    (kata / "app.py").write_text(GOOD_APP + "\n# edited\n")  # not the shipped stub
+    assert tree.run("check", "01").returncode == 0
+    assert "pass" in tree.run("list").stdout
+    toml = kata / "kata.toml"
+    toml.write_text("version = 2\n" + toml.read_text())  # the contract changed
+
+    listing = tree.run("list").stdout
+    assert "passed v1, now v2: check again" in listing, listing
+    assert "0/1" in listing, listing
+    assert "01_ping" in tree.run("next").stdout
+
+    assert tree.run("check", "01").returncode == 0
+    assert "check again" not in tree.run("list").stdout

@@ -61,7 +61,7 @@ def run(catalog: Catalog, args: argparse.Namespace) -> int:
     for result in results:
         explain_environment_failure(catalog, result)
     if impl_root is None:
-        state.record_results(catalog.root, results)
+        state.record_results(catalog.root, results, {k.id: k.version for k in katas})
     label = "your katas" if impl_root is None else str(args.impl_root)
     files_root = layout.KATAS_DIRNAME if impl_root is None else str(args.impl_root)
     emit_reports(args, katas, results, label, extra={}, files_root=files_root)

@@ -56,7 +56,7 @@ def check_and_summarize(catalog: Catalog, katas: list[Kata], jobs: int) -> int:
     results = run_many([(k, None) for k in to_run], jobs)
     for result in results:
         explain_environment_failure(catalog, result)
-    state.record_results(catalog.root, results)
+    state.record_results(catalog.root, results, {k.id: k.version for k in katas})
     summary(catalog, katas, results, print)
     if any(environment.environment_failure(r) for r in results):
         return EXIT_USAGE

@@ -94,7 +94,10 @@ def kata_progress(progress: state.Progress, kata: Kata) -> str:
     "3/23 specs pass", "not checked" (edited, never checked), or the error with its counts."""
     status = state.status_of(progress, kata.id)
     if status == PASS:
-        return "pass"
+        if state.passes(progress, kata.id, kata.version):
+            return "pass"
+        old = state.recorded_version(progress, kata.id)
+        return f"passed v{old}, now v{kata.version}: check again"
     if originals.untouched(kata):
         return "not started"
     if status is None:
@@ -107,16 +110,16 @@ def kata_progress(progress: state.Progress, kata: Kata) -> str:
 
 
 def first_pending(catalog: Catalog, progress: state.Progress) -> Kata | None:
-    return next((k for k in catalog.katas if state.status_of(progress, k.id) != PASS), None)
+    return next((k for k in catalog.katas if not state.passes(progress, k.id, k.version)), None)
 
 
 def list_katas(catalog: Catalog, out: Out, *, pending: bool, done: bool, track: str | None) -> int:
     progress = state.load(catalog.root)
-    passed = sum(1 for k in catalog.katas if state.status_of(progress, k.id) == PASS)
+    passed = sum(1 for k in catalog.katas if state.passes(progress, k.id, k.version))
     current_track = None
     for kata in catalog.katas:
-        status = state.status_of(progress, kata.id)
-        if (pending and status == PASS) or (done and status != PASS):
+        passing = state.passes(progress, kata.id, kata.version)
+        if (pending and passing) or (done and not passing):
             continue
         if track is not None and kata.track != track:
             continue

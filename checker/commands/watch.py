@@ -277,7 +277,9 @@ class WatchSession:
                 continue  # a run that was replaced or stopped: its result is stale
             self.result = finished.result
             assert self.result is not None
-            state.record_results(self.catalog.root, [self.result])
+            state.record_results(
+                self.catalog.root, [self.result], {self.kata.id: self.kata.version}
+            )
             self._run = None
             self._draw()
 
@@ -291,7 +293,7 @@ class WatchSession:
         elif self.result is not None:
             lines += screen_for_result(self.catalog, kata, self.result)
         progress = state.load(self.catalog.root)
-        done = sum(1 for k in self.catalog.katas if state.status_of(progress, k.id) == PASS)
+        done = sum(1 for k in self.catalog.katas if state.passes(progress, k.id, k.version))
         here = f"{kata.id}: {learn.kata_progress(progress, kata)}"
         lines += ["", f"{learn.progress_bar(done, len(self.catalog.katas))} katas · {here}"]
         if self.manual:

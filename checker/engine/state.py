@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -45,7 +46,9 @@ def kata_entry(state: Progress, kata_id: str) -> dict[str, Any]:
     return entry
 
 
-def record_results(root: Path, results: list[KataResult]) -> None:
+def record_results(
+    root: Path, results: list[KataResult], versions: Mapping[str, int] | None = None
+) -> None:
     """Each kata's status and how many of its specs passed; a run that the environment broke
     (the kata process could not import pytest, say) says nothing about the learner's code, so
     it changes nothing here."""
@@ -62,6 +65,8 @@ def record_results(root: Path, results: list[KataResult]) -> None:
         entry["passed"] = result.passed
         entry["total"] = len(result.tests)
         entry["checked_at"] = now
+        if versions is not None and result.id in versions:
+            entry["kata_version"] = versions[result.id]
     save(root, state)
 
 
@@ -72,6 +77,18 @@ def spec_counts(state: Progress, kata_id: str) -> tuple[int, int] | None:
     if isinstance(passed, int) and isinstance(total, int) and total > 0:
         return passed, total
     return None
+
+
+def recorded_version(state: Progress, kata_id: str) -> int:
+    """The kata's version (kata.toml `version`) when it was last checked; 1 when not recorded."""
+    value = state["katas"].get(kata_id, {}).get("kata_version", 1)
+    return value if isinstance(value, int) else 1
+
+
+def passes(state: Progress, kata_id: str, version: int) -> bool:
+    """The kata passed at its last check, against the contract it has now: a pass recorded for
+    an older version (a changed README and specs) does not count until it is checked again."""
+    return status_of(state, kata_id) == Status.PASS and recorded_version(state, kata_id) >= version
 
 
 def status_of(state: Progress, kata_id: str) -> Status | None:
