@@ -14,7 +14,7 @@ from pathlib import Path
 
 from checker.commands import check, grade, learn, serve, watch
 from checker.commands import dev as dev_commands
-from checker.commands.common import EXIT_USAGE, UsageError
+from checker.commands.common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from checker.engine.catalog import Catalog, CatalogError, find_root
 from checker.engine.platform import unsupported_platform_message
 
@@ -49,3 +49,9 @@ def main(argv: list[str]) -> int:
     except (CatalogError, UsageError) as exc:
         print(f"python -m checker: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        from checker.engine.runner import stop_everything
+
+        stop_everything()
+        print("\nInterrupted: every run was stopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.commands.check import emit_reports
-from checker.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_report_options
+from checker.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    add_report_options,
+    add_sandbox_option,
+    sandbox_decision,
+)
 from checker.engine.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -26,6 +33,8 @@ def add_parser(verbs: Verbs) -> None:
     parser.add_argument("--results-dir", type=Path, default=None,
                         help="write DIR/<submission>.json and .xml for each")  # fmt: skip
     add_report_options(parser)
+    # Strangers' code: no sandbox, no grade, unless the instructor says otherwise.
+    add_sandbox_option(parser, default="required")
     parser.set_defaults(handler=run)
 
 
@@ -38,13 +47,16 @@ def run(catalog: Catalog, args: argparse.Namespace) -> int:
     for submission in args.submissions:
         if not Layout(submission).katas_dir.is_dir():
             raise UsageError(f"{submission}: not a checkout of the katas (no katas/ folder)")
-    grades = grading.grade(catalog, katas, [s.resolve() for s in args.submissions], args.jobs)
+    decision = sandbox_decision(args.sandbox)
+    submissions = [s.resolve() for s in args.submissions]
+    grades = grading.grade(catalog, katas, submissions, args.jobs, sandboxed=decision.on)
     for one in grades:
         extra = {
             "submission": str(one.submission),
             "score": one.score,
             "max_score": one.max_score,
             "protected_changes": one.protected_changes,
+            "sandbox": decision.to_json(),
         }
         if args.results_dir:
             args.results_dir.mkdir(parents=True, exist_ok=True)
@@ -64,4 +76,5 @@ def run(catalog: Catalog, args: argparse.Namespace) -> int:
                 print("\n".join(f"  {change}" for change in one.protected_changes))
     if len(grades) > 1:
         print(text.grades_table(grades))
+        print(decision.describe())
     return EXIT_OK if all(g.passed == len(katas) for g in grades) else EXIT_FAILED

@@ -35,6 +35,19 @@ class DebriefItem(BaseModel):
     answer: Text
 
 
+class KataLimits(BaseModel):
+    """[limits] in kata.toml: what one run of this kata may use, where the default is too small
+    (checker.engine.sandbox.Limits holds the defaults; in force inside the sandbox)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    processes: Annotated[int, Field(ge=16, le=4096, strict=True)] | None = None
+    memory_mb: Annotated[int, Field(ge=256, le=16384, strict=True)] | None = None
+    open_files: Annotated[int, Field(ge=64, le=65536, strict=True)] | None = None
+    file_size_mb: Annotated[int, Field(ge=16, le=4096, strict=True)] | None = None
+    private_mb: Annotated[int, Field(ge=16, le=4096, strict=True)] | None = None
+
+
 class KataToml(BaseModel):
     """The keys of a kata.toml: the one place they are declared (later features add keys here)."""
 
@@ -51,6 +64,7 @@ class KataToml(BaseModel):
     assumes: tuple[Text, ...] = ()
     hints: tuple[Text, ...] = Field(min_length=2)
     debrief: tuple[DebriefItem, ...] = Field(min_length=1)
+    limits: KataLimits | None = None
     # Bumped when the kata's contract changes: a pass recorded for an older version is stale.
     version: Annotated[int, Field(ge=1, strict=True)] = 1
 

@@ -110,10 +110,16 @@ def _counts(path: Path) -> bool:
 
 
 def grade(
-    catalog: Catalog, katas: list[Kata], submissions: list[Path], parallel: int
+    catalog: Catalog,
+    katas: list[Kata],
+    submissions: list[Path],
+    parallel: int,
+    sandboxed: bool = False,
 ) -> list[Grade]:
     grades = []
-    with tempfile.TemporaryDirectory(prefix="katas-grade-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="katas-grade-", ignore_cleanup_errors=True) as scratch:
+        # The sandbox's non-root uid passes through to the one submission folder it is shown.
+        Path(scratch).chmod(0o711)
         # The specs are read from a copy taken before any learner code runs, so code that writes
         # into this tree cannot change how a later kata or a later submission is graded.
         trusted = Path(scratch) / "trusted"
@@ -126,7 +132,7 @@ def grade(
             tree = Path(scratch) / str(index)
             collect_submission(catalog, katas, submission, tree)
             jobs += [(kata, tree) for kata in katas_to_run]
-        results = run_many(jobs, parallel)
+        results = run_many(jobs, parallel, sandboxed=sandboxed)
     for index, submission in enumerate(submissions):
         chunk = results[index * len(katas) : (index + 1) * len(katas)]
         grades.append(Grade(submission, chunk, katas, protected_changes(catalog, submission)))

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from checker.commands.common import EXIT_FAILED, EXIT_OK, add_jobs_option, say
+from checker.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_jobs_option,
+    sandbox_decision,
+    say,
+)
 from checker.engine.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -20,6 +26,13 @@ def add_parser(verbs: Verbs) -> None:
         "verify", help="solutions pass, stubs and common mistakes fail, metadata complete"
     )
     verify.add_argument("katas", nargs="*", metavar="KATA")
+    verify.add_argument(
+        "--sandbox",
+        choices=("required", "auto", "off", "both"),
+        default="auto",
+        help="run in the OS sandbox; both: run everything with it and without it, and require "
+        "the same verdicts (default: auto)",
+    )
     add_jobs_option(verify)
     verify.set_defaults(handler=_verify)
 
@@ -48,8 +61,13 @@ def add_parser(verbs: Verbs) -> None:
 def _verify(catalog: Catalog, args: argparse.Namespace) -> int:
     from checker.commands.dev import verify
 
-    verdicts = verify.verify(catalog, catalog.select(args.katas), args.jobs)
+    decision = sandbox_decision("required" if args.sandbox == "both" else args.sandbox)
+    sandboxes = (True, False) if args.sandbox == "both" else (decision.on,)
+    verdicts = verify.verify(catalog, catalog.select(args.katas), args.jobs, sandboxes)
     print(verify.render(verdicts))
+    if args.sandbox == "both":
+        print("each run with the sandbox on and off, verdicts compared")
+    print(decision.describe())
     return EXIT_OK if all(not v.problems for v in verdicts) else EXIT_FAILED
 
 

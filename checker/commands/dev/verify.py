@@ -94,7 +94,11 @@ def _assemble_mistake(catalog: Catalog, mistake: Mistake, tree: Path) -> None:
                     ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
 
 
-def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdict]:
+def verify(
+    catalog: Catalog, katas: list[Kata], parallel: int, sandboxes: tuple[bool, ...] = (False,)
+) -> list[KataVerdict]:
+    """Every check above, with each of `sandboxes` (True: in the OS sandbox). With both, every
+    solution, stub and mistake must also get the same verdict in and out of the sandbox."""
     verdicts = {k.id: KataVerdict(k, metadata_problems(catalog, k)) for k in katas}
     with tempfile.TemporaryDirectory(prefix="katas-mistakes-") as scratch:
         jobs: list[tuple[Kata, Path | None]] = []
@@ -120,7 +124,18 @@ def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdi
                     verdicts[kata.id].problems.append(
                         f"mistake {one.name} has no note (first line of its docstring)"
                     )
-        results = run_many(jobs, parallel)
+        runs = [run_many(jobs, parallel, sandboxed=on) for on in sandboxes]
+    results = runs[0]
+    for other, on in zip(runs[1:], sandboxes[1:], strict=True):
+        for (kata, _), (role, mistake), first, second in zip(jobs, roles, results, other,
+                                                             strict=True):  # fmt: skip
+            if _verdict(first) != _verdict(second):
+                what = f"mistake {mistake.name}" if mistake is not None else f"the {role}"
+                verdicts[kata.id].problems.append(
+                    f"{what} gets a different verdict with the sandbox "
+                    f"{_side(sandboxes[0])} ({_verdict(first)}) and {_side(on)} "
+                    f"({_verdict(second)}): {_clip(second.message or first.message)}"
+                )
     for (kata, _), (role, mistake), result in zip(jobs, roles, results, strict=True):
         verdict = verdicts[kata.id]
         if role == Role.SOLUTION:
@@ -135,6 +150,16 @@ def verify(catalog: Catalog, katas: list[Kata], parallel: int) -> list[KataVerdi
                 f"{result.status}{': ' + result.message if result.message else ''}"
             )
     return list(verdicts.values())
+
+
+def _verdict(result: KataResult) -> str:
+    """What must not depend on the sandbox: the kata's status and each spec's."""
+    specs = ", ".join(f"{t.name}={t.status}" for t in result.tests)
+    return f"{result.status} [{specs}]"
+
+
+def _side(on: bool) -> str:
+    return "on" if on else "off"
 
 
 def _solution_problems(result: KataResult) -> list[str]:
