@@ -340,7 +340,8 @@ def test_no_process_of_the_run_is_left(hostile):
 def test_every_kata_ends_within_its_limit_plus_a_few_seconds(hostile):
     done, elapsed, *_ = hostile
     for kata in json.loads(done.stdout)["katas"]:
-        limit = TIME_LIMITS.get(kata["id"], 20) + STARTUP_ALLOWANCE_S + KILL_GRACE_S
+        # "A few seconds" past the limit, with room for a loaded 2-core machine.
+        limit = TIME_LIMITS.get(kata["id"], 20) + STARTUP_ALLOWANCE_S + KILL_GRACE_S + 5
         assert kata["duration_s"] < limit, kata
     assert elapsed < 200
 

@@ -129,12 +129,15 @@ def verify(
     for other, on in zip(runs[1:], sandboxes[1:], strict=True):
         for (kata, _), (role, mistake), first, second in zip(jobs, roles, results, other,
                                                              strict=True):  # fmt: skip
-            if _verdict(first) != _verdict(second):
+            # A mistake's failing specs may depend on timing (a race it has): its kata verdict
+            # must match; honest code (solution, stub) must match spec by spec.
+            exact = mistake is None
+            if _verdict(first, exact) != _verdict(second, exact):
                 what = f"mistake {mistake.name}" if mistake is not None else f"the {role}"
                 verdicts[kata.id].problems.append(
                     f"{what} gets a different verdict with the sandbox "
-                    f"{_side(sandboxes[0])} ({_verdict(first)}) and {_side(on)} "
-                    f"({_verdict(second)}): {_clip(second.message or first.message)}"
+                    f"{_side(sandboxes[0])} ({_verdict(first, exact)}) and {_side(on)} "
+                    f"({_verdict(second, exact)}): {_clip(second.message or first.message)}"
                 )
     for (kata, _), (role, mistake), result in zip(jobs, roles, results, strict=True):
         verdict = verdicts[kata.id]
@@ -152,8 +155,10 @@ def verify(
     return list(verdicts.values())
 
 
-def _verdict(result: KataResult) -> str:
-    """What must not depend on the sandbox: the kata's status and each spec's."""
+def _verdict(result: KataResult, exact: bool = True) -> str:
+    """What must not depend on the sandbox: the kata's status and (exact) each spec's."""
+    if not exact:
+        return str(result.status)
     specs = ", ".join(f"{t.name}={t.status}" for t in result.tests)
     return f"{result.status} [{specs}]"
 
