@@ -19,7 +19,12 @@ from typing import NoReturn
 
 from checker.commands import check, grade, learn, serve, watch
 from checker.commands import dev as dev_commands
-from checker.commands.common import EXIT_OK, EXIT_USAGE, UsageError, set_called_as
+from checker.commands.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    set_called_as,
+)
 from checker.engine.catalog import Catalog, CatalogError, find_root
 from checker.engine.platform import unsupported_platform_message
 

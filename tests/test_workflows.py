@@ -75,6 +75,10 @@ def test_grade_workflow_is_safe_for_untrusted_code():
             assert step["with"]["persist-credentials"] is False
     # No ${{ }} expression inside a shell script: learner-controlled text must not become code.
     assert all("${{" not in str(step.get("run", "")) for step in steps)
+    # The sandbox `grade` requires is allowed (AppArmor) before any learner code runs.
+    names = [step.get("name") for step in steps]
+    assert names.index("Allow the grading sandbox") < names.index("Grade")
+    assert "apparmor_restrict_unprivileged_userns=0" in text
 
 
 # The katas the emulated checkouts hold: the job's steps are what is tested, and grading two
@@ -252,7 +256,10 @@ def test_grade_job_steps_run_here_in_order(tmp_path, fork, runner_python):
             capture_output=True, text=True, timeout=900,
         )  # fmt: skip
         codes.append((step.get("name"), done.returncode, done.stdout[-3000:], done.stderr[-3000:]))
-    (_, install_code, _, install_err), (_, grade_code, grade_out, grade_err) = codes
+    ran = {name: rest for name, *rest in codes}
+    install_code, _, install_err = ran["Install the trusted checker"]
+    grade_code, grade_out, grade_err = ran["Grade"]
+    assert ran["Allow the grading sandbox"][0] == 0, ran["Allow the grading sandbox"]
     assert install_code == 0, install_err
     assert grade_code == 1, "a fork with unsolved katas fails its grade job" + grade_out + grade_err
     table = summary.read_text()

@@ -11,7 +11,9 @@ from checker.commands.common import (
     EXIT_OK,
     UsageError,
     add_report_options,
+    add_sandbox_option,
     kata_here,
+    sandbox_decision,
 )
 from checker.engine import layout, state
 from checker.engine.catalog import Catalog, Kata
@@ -38,6 +40,7 @@ def add_parser(verbs: Verbs) -> None:
         "--impl-root", type=Path, default=None, help="check DIR/NN_slug instead of katas/NN_slug"
     )
     add_report_options(check)
+    add_sandbox_option(check)
     check.set_defaults(handler=run)
 
 
@@ -49,22 +52,26 @@ def run(catalog: Catalog, args: argparse.Namespace) -> int:
 
         if args.impl_root is not None:
             raise UsageError("--summary is for your own katas: leave out --impl-root")
-        return first_run.check_and_summarize(catalog, catalog.select(args.katas), args.jobs)
+        decision = sandbox_decision(args.sandbox)
+        katas = catalog.select(args.katas)
+        return first_run.check_and_summarize(catalog, katas, args.jobs, decision.on)
     impl_root = args.impl_root.resolve() if args.impl_root else None
     here = kata_here(catalog) if impl_root is None else None
     katas = catalog.select(args.katas) if args.katas or here is None else [here]
     if impl_root is not None and not impl_root.is_dir():
         raise UsageError(f"--impl-root {args.impl_root}: no such folder")
+    decision = sandbox_decision(args.sandbox)
     if impl_root is None:
         warn_added_files(katas)
-    results = run_many([(k, impl_root) for k in katas], args.jobs)
+    results = run_many([(k, impl_root) for k in katas], args.jobs, sandboxed=decision.on)
     for result in results:
         explain_environment_failure(catalog, result)
     if impl_root is None:
         state.record_results(catalog.root, results, {k.id: k.version for k in katas})
     label = "your katas" if impl_root is None else str(args.impl_root)
     files_root = layout.KATAS_DIRNAME if impl_root is None else str(args.impl_root)
-    emit_reports(args, katas, results, label, extra={}, files_root=files_root)
+    extra = {"sandbox": decision.to_json()}
+    emit_reports(args, katas, results, label, extra=extra, files_root=files_root)
     passed_one = len(katas) == 1 and results[0].status == Status.PASS
     if passed_one and args.format == "human" and not args.output:
         from checker.commands import learn
@@ -136,12 +143,26 @@ def emit_reports(
         report = text.human_report(
             katas, results, label, color=text.use_color(), files_root=files_root
         )
+    # Above the table, whose last line is the progress a learner looks for.
+    sandbox_line = _sandbox_line(extra.get("sandbox"))
     if args.output:
         _write(args.output, report)
+        print(sandbox_line)
         print(text.human_report(katas, results, label, color=text.use_color(),
                                 files_root=files_root))  # fmt: skip
     else:
+        if args.format == "human":
+            print(sandbox_line)
         print(report)
+
+
+def _sandbox_line(decision: Any) -> str:
+    """ "sandbox: on (limits)" or "sandbox: off: reason", from the report's sandbox entry."""
+    if not isinstance(decision, dict):
+        return "sandbox: off: not recorded"
+    if decision.get("on"):
+        return f"sandbox: on ({decision.get('limits')})"
+    return f"sandbox: off: {decision.get('reason')}"
 
 
 def _write(path: Path, content: str) -> None:

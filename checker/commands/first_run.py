@@ -40,7 +40,9 @@ def watch_command(cwd: Path | None = None) -> str:
     return f"{environment.shown_path(Path(sys.executable), cwd)} -m checker watch"
 
 
-def check_and_summarize(catalog: Catalog, katas: list[Kata], jobs: int) -> int:
+def check_and_summarize(
+    catalog: Catalog, katas: list[Kata], jobs: int, sandboxed: bool = False
+) -> int:
     """Run the started katas (or one stub, to prove the environment), record, summarize.
 
     Exit codes as `check`: 0 every kata passes, 1 some do not; 2 when the environment broke the
@@ -53,7 +55,7 @@ def check_and_summarize(catalog: Catalog, katas: list[Kata], jobs: int) -> int:
     started = [k for k in katas if not originals.untouched(k)]
     to_run = started or katas[:1]
     warn_added_files(to_run)
-    results = run_many([(k, None) for k in to_run], jobs)
+    results = run_many([(k, None) for k in to_run], jobs, sandboxed=sandboxed)
     for result in results:
         explain_environment_failure(catalog, result)
     state.record_results(catalog.root, results, {k.id: k.version for k in katas})

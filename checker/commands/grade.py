@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.commands.check import emit_reports
-from checker.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_report_options
+from checker.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    add_report_options,
+    add_sandbox_option,
+    sandbox_decision,
+)
 from checker.engine.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -25,7 +32,12 @@ def add_parser(verbs: Verbs) -> None:
                         help="grade only these katas (repeatable; default: all)")  # fmt: skip
     parser.add_argument("--results-dir", type=Path, default=None,
                         help="write DIR/<submission>.json and .xml for each")  # fmt: skip
+    parser.add_argument("--katas-ref", default=None, metavar="REF",
+                        help="grade against the katas as they were at this git commit or tag "
+                        "(the version a class started with; default: this tree)")  # fmt: skip
     add_report_options(parser)
+    # Strangers' code: no sandbox, no grade, unless the instructor says otherwise.
+    add_sandbox_option(parser, default="required")
     parser.set_defaults(handler=run)
 
 
@@ -38,13 +50,22 @@ def run(catalog: Catalog, args: argparse.Namespace) -> int:
     for submission in args.submissions:
         if not Layout(submission).katas_dir.is_dir():
             raise UsageError(f"{submission}: not a checkout of the katas (no katas/ folder)")
-    grades = grading.grade(catalog, katas, [s.resolve() for s in args.submissions], args.jobs)
+    decision = sandbox_decision(args.sandbox)
+    submissions = [s.resolve() for s in args.submissions]
+    try:
+        grades = grading.grade(
+            catalog, katas, submissions, args.jobs, decision.on, katas_ref=args.katas_ref
+        )
+    except grading.GradingError as exc:
+        raise UsageError(str(exc)) from None
     for one in grades:
         extra = {
             "submission": str(one.submission),
             "score": one.score,
             "max_score": one.max_score,
             "protected_changes": one.protected_changes,
+            "sandbox": decision.to_json(),
+            "katas_ref": args.katas_ref or "this tree",
         }
         if args.results_dir:
             args.results_dir.mkdir(parents=True, exist_ok=True)
@@ -64,4 +85,5 @@ def run(catalog: Catalog, args: argparse.Namespace) -> int:
                 print("\n".join(f"  {change}" for change in one.protected_changes))
     if len(grades) > 1:
         print(text.grades_table(grades))
+        print(decision.describe())
     return EXIT_OK if all(g.passed == len(katas) for g in grades) else EXIT_FAILED

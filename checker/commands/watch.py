@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from checker.commands import learn
-from checker.commands.common import command, kata_here
+from checker.commands.common import add_sandbox_option, command, kata_here, sandbox_decision
 from checker.engine import state
 from checker.engine.catalog import Catalog, Kata
 from checker.engine.results import KataResult, Status, describe
 
 if TYPE_CHECKING:
     from checker.commands.common import Verbs
-from checker.engine.runner import CHECKER_HOME, run_kata, worker_env
+from checker.engine.runner import new_warm_worker, run_kata, stop_everything
 from checker.engine.warm import WarmWorker
 
 PASS = Status.PASS
@@ -160,6 +160,7 @@ class WatchSession:
         manual: bool = False,
         clear_screen: bool | None = None,
         poll_s: float = POLL_S,
+        sandbox: str = "",
     ) -> None:
         self.catalog = catalog
         self.keys = keys
@@ -167,6 +168,7 @@ class WatchSession:
         self.manual = manual
         self.clear_screen = out.isatty() if clear_screen is None else clear_screen
         self.poll_s = poll_s
+        self.sandbox = sandbox_decision(sandbox or "auto")
         self.notice = ""
         self._generation = 0
         self._run: _Run | None = None
@@ -257,8 +259,8 @@ class WatchSession:
         """Runs go one after another through one warm worker, kept for the whole session."""
         with self._warm_lock:
             if self._warm is None or self._warm.process.poll() is not None:
-                self._warm = WarmWorker(worker_env(), CHECKER_HOME)
-            return run_kata(kata, on_start=started, warm=self._warm)
+                self._warm = new_warm_worker()
+            return run_kata(kata, on_start=started, warm=self._warm, sandboxed=self.sandbox.on)
 
     def close(self) -> None:
         self._stop_run()
@@ -295,7 +297,8 @@ class WatchSession:
         progress = state.load(self.catalog.root)
         done = sum(1 for k in self.catalog.katas if state.passes(progress, k.id, k.version))
         here = f"{kata.id}: {learn.kata_progress(progress, kata)}"
-        lines += ["", f"{learn.progress_bar(done, len(self.catalog.katas))} katas · {here}"]
+        progress_line = f"{learn.progress_bar(done, len(self.catalog.katas))} katas · {here}"
+        lines += ["", progress_line, self.sandbox.describe()]
         if self.manual:
             lines.append("Manual mode: press r after saving.")
         lines.append(KEYS_LINE)
@@ -350,14 +353,21 @@ def start_kata(catalog: Catalog, name: str | None) -> Kata | None:
     )
 
 
-def watch(catalog: Catalog, name: str | None, manual: bool) -> int:
+def watch(catalog: Catalog, name: str | None, manual: bool, sandbox: str = "auto") -> int:
     kata = start_kata(catalog, name)
     if kata is None:
         print("There are no katas to watch.")
         return 1
     keys = TerminalKeys(sys.stdin)
+    session: WatchSession | None = None
     try:
-        return WatchSession(catalog, kata, keys, sys.stdout, manual=manual).run()
+        session = WatchSession(catalog, kata, keys, sys.stdout, manual=manual, sandbox=sandbox)
+        return session.run()
+    except KeyboardInterrupt:
+        stop_everything()
+        if session is not None:
+            session.close()
+        raise  # the command line prints one line for it
     finally:
         keys.close()
 
@@ -368,10 +378,11 @@ def add_parser(verbs: Verbs) -> None:
     parser.add_argument(
         "--manual", action="store_true", help="re-run only on r (when saves go unnoticed)"
     )
+    add_sandbox_option(parser)
     parser.set_defaults(handler=_run)
 
 
 def _run(catalog: Catalog, args: argparse.Namespace) -> int:
     here = kata_here(catalog)
     name = args.kata or (here.id if here is not None else None)
-    return watch(catalog, name, args.manual)
+    return watch(catalog, name, args.manual, args.sandbox)

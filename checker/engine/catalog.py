@@ -49,6 +49,8 @@ class KataMeta:
     hints: tuple[str, ...]
     debrief: tuple[DebriefItem, ...]
     may_import: tuple[str, ...]
+    # [limits]: what one run may use where the sandbox's defaults are too small (only those set).
+    limits: dict[str, int]
     version: int
 
     @classmethod
@@ -66,6 +68,7 @@ class KataMeta:
                 DebriefItem(str(d["question"]), str(d["answer"])) for d in data["debrief"]
             ),
             may_import=tuple(data.get("may_import", ())),
+            limits={k: int(v) for k, v in (data.get("limits") or {}).items() if v is not None},
             version=int(data["version"]),
         )
 

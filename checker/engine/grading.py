@@ -16,7 +16,10 @@ Score: points per passing kata by difficulty (POINTS), out of the points of ever
 from __future__ import annotations
 
 import filecmp
+import io
 import shutil
+import subprocess
+import tarfile
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -116,15 +119,27 @@ def _counts(path: Path) -> bool:
 
 
 def grade(
-    catalog: Catalog, katas: list[Kata], submissions: list[Path], parallel: int
+    catalog: Catalog,
+    katas: list[Kata],
+    submissions: list[Path],
+    parallel: int,
+    sandboxed: bool = False,
+    katas_ref: str | None = None,
 ) -> list[Grade]:
+    """Grade each submission against this tree's specs, or against the specs as they were at git
+    commit `katas_ref` (the version of the katas a class started with)."""
     grades = []
-    with tempfile.TemporaryDirectory(prefix="katas-grade-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="katas-grade-", ignore_cleanup_errors=True) as scratch:
+        # The sandbox's non-root uid passes through to the one submission folder it is shown.
+        Path(scratch).chmod(0o711)
         # The specs are read from a copy taken before any learner code runs, so code that writes
         # into this tree cannot change how a later kata or a later submission is graded.
         trusted = Path(scratch) / "trusted"
-        shutil.copytree(catalog.layout.katas_dir, Layout(trusted).katas_dir,
-                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        if katas_ref is None:
+            shutil.copytree(catalog.layout.katas_dir, Layout(trusted).katas_dir,
+                            ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        else:
+            export_katas(catalog.root, katas_ref, trusted)
         snapshot = Catalog.load(trusted)
         katas_to_run = [snapshot.resolve(k.id) for k in katas]
         jobs: list[tuple[Kata, Path | None]] = []
@@ -138,13 +153,36 @@ def grade(
             collect_submission(catalog, katas, submission, tree)
             jobs += [(kata, tree) for kata in katas_to_run]
             flags += [review_flags(kata, tree / kata.id, variants[kata.id]) for kata in katas]
-        results = _run_with_canaries(jobs, parallel)
+        results = _run_with_canaries(jobs, parallel, sandboxed)
     for result, found in zip(results, flags, strict=True):
         result.flags = [*result.flags, *found]
     for index, submission in enumerate(submissions):
         chunk = results[index * len(katas) : (index + 1) * len(katas)]
         grades.append(Grade(submission, chunk, katas, protected_changes(catalog, submission)))
     return grades
+
+
+def export_katas(root: Path, ref: str, target: Path) -> None:
+    """target/katas/ = the katas/ folder of git commit `ref` in the repository at `root`."""
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", "--format=tar", ref, layout.KATAS_DIRNAME],
+            capture_output=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", b"") or str(exc).encode()
+        raise GradingError(
+            f"--katas-ref {ref}: cannot read katas/ at that commit "
+            f"({detail.decode(errors='replace').strip()})"
+        ) from None
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+
+
+class GradingError(Exception):
+    """Grading cannot start: the message says why (an unknown --katas-ref, say)."""
 
 
 # Where the variants a submission is compared with come from: the one function to change when
@@ -173,7 +211,9 @@ def review_flags(
     return found
 
 
-def _run_with_canaries(jobs: list[tuple[Kata, Path | None]], parallel: int) -> list[KataResult]:
+def _run_with_canaries(
+    jobs: list[tuple[Kata, Path | None]], parallel: int, sandboxed: bool
+) -> list[KataResult]:
     """run_many, with fresh canaries planted in each run's private spec copy, then judged."""
     planted: dict[tuple[str, Path | None], list[canaries.Canary]] = {}
     lock = threading.Lock()
@@ -183,7 +223,7 @@ def _run_with_canaries(jobs: list[tuple[Kata, Path | None]], parallel: int) -> l
         with lock:
             planted[(kata.id, impl_root)] = found
 
-    results = run_many(jobs, parallel, prepare_specs=plant)
+    results = run_many(jobs, parallel, sandboxed=sandboxed, prepare_specs=plant)
     return [
         canaries.judge(result, planted.get((kata.id, impl_root), []))
         for (kata, impl_root), result in zip(jobs, results, strict=True)

@@ -23,6 +23,19 @@ class DebriefItem(BaseModel):
     answer: Text
 
 
+class KataLimits(BaseModel):
+    """[limits] in kata.toml: what one run of this kata may use, where the default is too small
+    (checker.engine.sandbox.Limits holds the defaults; in force inside the sandbox)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    processes: Annotated[int, Field(ge=16, le=4096, strict=True)] | None = None
+    memory_mb: Annotated[int, Field(ge=256, le=16384, strict=True)] | None = None
+    open_files: Annotated[int, Field(ge=64, le=65536, strict=True)] | None = None
+    file_size_mb: Annotated[int, Field(ge=16, le=4096, strict=True)] | None = None
+    private_mb: Annotated[int, Field(ge=16, le=4096, strict=True)] | None = None
+
+
 class KataToml(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -40,5 +53,6 @@ class KataToml(BaseModel):
     # Modules the learner's files may import that `grade`'s integrity scan would otherwise
     # report (checker.engine.integrity.MODULES): kata 11's files are tests, so pytest.
     may_import: tuple[Text, ...] = ()
+    limits: KataLimits | None = None
     # Bumped when the kata's contract changes: a pass recorded for an older version is stale.
     version: Annotated[int, Field(ge=1, strict=True)] = 1

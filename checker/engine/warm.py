@@ -44,6 +44,11 @@ PRELOAD = (
 )
 
 
+# The descriptor the results are written to, in every worker process.
+RESULTS_FD = 3
+MAX_FD = 65536
+
+
 class WarmWorkerError(Exception):
     """The warm worker died or broke the protocol; the caller falls back to a cold process."""
 
@@ -64,6 +69,7 @@ class WarmWorker:
             start_new_session=True,
         )
         self._ready = False
+        self._closed = False
 
     def _read(self, timeout: float | None) -> dict[str, Any] | None:
         assert self.process.stdout is not None
@@ -109,7 +115,11 @@ class WarmWorker:
             return None
         return int(answer["exit"])
 
+    def alive(self) -> bool:
+        return self.process.poll() is None and not self._closed
+
     def close(self) -> None:
+        self._closed = True
         for pipe in (self.process.stdin, self.process.stdout):
             with contextlib.suppress(OSError):
                 if pipe is not None:
@@ -138,25 +148,48 @@ def _preload() -> None:
 
 
 def _child(job: Job, channel_fds: tuple[int, int]) -> None:
-    """In the forked child: become a plain worker process for one kata, then exit."""
+    """In the forked child: become a plain worker process for one kata, then exit.
+
+    Everything before run_specs is trusted code: the results descriptor is opened here, every
+    other inherited descriptor closed, and the sandbox (if the job has one) entered.
+    """
     try:
         os.setsid()
         for fd in channel_fds:
             os.close(fd)
         null = os.open(os.devnull, os.O_RDONLY)
-        output = os.open(job.output_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        output = os.open(job.output_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        results = os.open(job.results_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.dup2(null, 0)
         os.dup2(output, 1)
         os.dup2(output, 2)
+        os.dup2(results, RESULTS_FD)
+        os.closerange(3, RESULTS_FD)
+        os.closerange(RESULTS_FD + 1, MAX_FD)
         sys.stdin = open(0, closefd=False)  # noqa: SIM115 - the child's whole life
         sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
         sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
         os.chdir(job.cwd)
+        if job.tmpdir:
+            os.environ["TMPDIR"] = job.tmpdir
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        from checker.inside.worker import run_specs
+        from checker.inside.worker import SANDBOX_FAILED, SANDBOX_FAILED_EXIT, exit_like, run_specs
 
         impl_root = Path(job.impl_root) if job.impl_root else None
-        code = run_specs(Path(job.spec_dir), Path(job.results_file), impl_root, job.exit_first)
+
+        def target() -> int:
+            return run_specs(Path(job.spec_dir), RESULTS_FD, impl_root, job.exit_first)
+
+        if not job.sandbox:
+            code = target()
+        else:
+            from checker.engine import sandbox
+
+            try:
+                code = exit_like(sandbox.run_sandboxed(sandbox.Plan.from_json(job.sandbox), target))
+            except sandbox.SandboxError as exc:
+                print(f"{SANDBOX_FAILED} {exc}", file=sys.stderr)
+                code = SANDBOX_FAILED_EXIT
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

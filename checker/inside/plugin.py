@@ -26,7 +26,14 @@ import pytest
 import pytest_asyncio
 
 from checker.engine import layout
-from checker.engine.results import Event, SpecResult, Status, append_event, spec_event
+from checker.engine.results import (
+    Event,
+    SpecResult,
+    Status,
+    append_event,
+    spec_event,
+    write_event,
+)
 from checker.inside import loading
 from checker.inside.spec_tools import BASE_URL, lifespan_client
 
@@ -48,7 +55,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--results-file",
         default=None,
-        help="Append one JSON line per spec result here (used by the checker's worker).",
+        help="Append one JSON line per spec result to this file.",
+    )
+    group.addoption(
+        "--results-fd",
+        default=None,
+        type=int,
+        help="Write one JSON line per spec result to this inherited descriptor (the worker's).",
     )
 
 
@@ -135,14 +148,17 @@ def _teaching_message(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
 class ResultCollector:
     """Streams one SpecResult per test to the results file, in the order pytest ran them."""
 
-    def __init__(self, results_file: Path | None) -> None:
+    def __init__(self, results_file: Path | None, results_fd: int | None = None) -> None:
         self.results_file = results_file
+        self.results_fd = results_fd
         self.results: list[SpecResult] = []
         self._current: dict[str, SpecResult] = {}
         self._started: dict[str, float] = {}
 
     def _emit(self, event: Event) -> None:
-        if self.results_file is not None:
+        if self.results_fd is not None:
+            write_event(self.results_fd, event)
+        elif self.results_file is not None:
             append_event(self.results_file, event)
 
     @pytest.hookimpl
@@ -212,5 +228,6 @@ class ResultCollector:
 
 def pytest_configure(config: pytest.Config) -> None:
     results_file = config.getoption("results_file", default=None)
-    collector = ResultCollector(Path(results_file) if results_file else None)
+    results_fd = config.getoption("results_fd", default=None)
+    collector = ResultCollector(Path(results_file) if results_file else None, results_fd)
     config.pluginmanager.register(collector, "katas-result-collector")

@@ -11,6 +11,8 @@ from checker.commands.common import (
     EXIT_OK,
     UsageError,
     add_jobs_option,
+    add_sandbox_option,
+    sandbox_decision,
     say,
 )
 from checker.engine.catalog import Catalog
@@ -32,6 +34,13 @@ def add_parser(verbs: Verbs) -> None:
         "--mutants",
         action="store_true",
         help="require every kata's mutants record (without: only the records present are checked)",
+    )
+    verify.add_argument(
+        "--sandbox",
+        choices=("required", "auto", "off", "both"),
+        default="auto",
+        help="run in the OS sandbox; both: run everything with it and without it, and require "
+        "the same verdicts (default: auto)",
     )
     add_jobs_option(verify)
     verify.set_defaults(handler=_verify)
@@ -55,6 +64,7 @@ def add_parser(verbs: Verbs) -> None:
     mutants.add_argument("--name", help="with --promote: the mistake's name")
     mutants.add_argument("--note", help="with --promote: what is wrong, in one line")
     add_jobs_option(mutants)
+    add_sandbox_option(mutants)
     mutants.set_defaults(handler=_mutants)
 
     bench = dev_verbs.add_parser("bench", help="speed figures: check, watch, start-up")
@@ -107,8 +117,15 @@ def add_parser(verbs: Verbs) -> None:
 def _verify(catalog: Catalog, args: argparse.Namespace) -> int:
     from checker.commands.dev import verify
 
-    verdicts = verify.verify(catalog, catalog.select(args.katas), args.jobs, args.mutants)
+    decision = sandbox_decision("required" if args.sandbox == "both" else args.sandbox)
+    sandboxes = (True, False) if args.sandbox == "both" else (decision.on,)
+    verdicts = verify.verify(
+        catalog, catalog.select(args.katas), args.jobs, args.mutants, sandboxes
+    )
     print(verify.render(verdicts))
+    if args.sandbox == "both":
+        print("each run with the sandbox on and off, verdicts compared")
+    print(decision.describe())
     return EXIT_OK if all(not v.problems for v in verdicts) else EXIT_FAILED
 
 
@@ -129,7 +146,8 @@ def _mutants(catalog: Catalog, args: argparse.Namespace) -> int:
         print(f"wrote {catalog.layout.relative(path)}")
         return EXIT_OK
     started = time.perf_counter()
-    reports = mutants.run(catalog, catalog.select(args.katas), args.jobs, _progress)
+    decision = sandbox_decision(args.sandbox)
+    reports = mutants.run(catalog, catalog.select(args.katas), args.jobs, _progress, decision.on)
     _progress(f"dev mutants took {time.perf_counter() - started:.0f} s ({args.jobs} at a time)")
     if args.record:
         for report in reports:

@@ -1,10 +1,13 @@
 """`dev bench`: the speed figures the learner feels, measured on this machine in one run.
 
 1. `check` of every kata against the solutions (a process per kata, forked from warm workers)
-   against one plain pytest process running the same specs with no isolation. Target: <= 1.2x.
+   against one plain pytest process running the same specs with no isolation (target: <= 1.2x),
+   and against `pytest -n JOBS` (pytest-xdist, the parallel runner a user would pick).
 2. In `watch`, a save to the redrawn verdict of kata 01 (no timing specs) against a cold pytest
    run of that kata's specs. Target: < 0.5x.
 3. `python -m checker list`, the checker's own start. Target: < 0.3 s.
+4. The OS sandbox's cost: check and watch with the sandbox on and off, in the same run (runs
+   interleaved, so a busy moment hits both alike). Target: on <= 1.10x off.
 
 Medians of several runs; figures printed, never asserted (a benchmark, not a test).
 """
@@ -50,49 +53,92 @@ def _median(samples: list[float]) -> float:
     return statistics.median(samples)
 
 
-def bench_check(catalog: Catalog, repeats: int, jobs: int) -> tuple[float, float]:
-    plain = plain_pytest_command(catalog, [k.spec_dir for k in catalog.katas])
-    checked = [
-        sys.executable, "-m", "checker", "--root", str(catalog.root), "check",
-        "--impl-root", str(catalog.solutions_dir), "--format", "json", "-j", str(jobs),
-    ]  # fmt: skip
-    plain_times, check_times = [], []
-    for _ in range(repeats):  # interleaved, so that a busy moment hits both alike
-        plain_times.append(_wall(plain, CHECKER_HOME))
-        check_times.append(_wall(checked, CHECKER_HOME))
-    return _median(plain_times), _median(check_times)
+def xdist_command(catalog: Catalog, spec_dirs: list[Path], jobs: int) -> list[str]:
+    return [*plain_pytest_command(catalog, spec_dirs), "-p", "xdist.plugin", "-n", str(jobs)]
 
 
-def bench_watch(catalog: Catalog, repeats: int) -> tuple[float, float]:
-    from checker.commands.watch import QueueKeys, WatchSession
+def bench_check(catalog: Catalog, repeats: int, jobs: int, sandbox: bool) -> dict[str, float]:
+    """Medians: plain pytest, pytest -n JOBS, check with the sandbox off (and on)."""
+    spec_dirs = [k.spec_dir for k in catalog.katas]
+    commands = {"plain": plain_pytest_command(catalog, spec_dirs)}
+    if _has_xdist():
+        commands["xdist"] = xdist_command(catalog, spec_dirs, jobs)
+    for mode in ("off", "required") if sandbox else ("off",):
+        commands[f"check-{mode}"] = [
+            sys.executable, "-m", "checker", "--root", str(catalog.root), "check",
+            "--impl-root", str(catalog.solutions_dir), "--format", "json", "-j", str(jobs),
+            "--sandbox", mode,
+        ]  # fmt: skip
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeats):  # interleaved, so that a busy moment hits all alike
+        for name, command in commands.items():
+            times[name].append(_wall(command, CHECKER_HOME))
+    return {name: _median(samples) for name, samples in times.items()}
 
+
+def _has_xdist() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("xdist") is not None
+
+
+def bench_watch(catalog: Catalog, repeats: int, sandbox: bool) -> dict[str, float]:
+    """Medians: a cold pytest of the kata, and a save to verdict with the sandbox off (and on);
+    the two watch sessions run side by side, their saves alternating."""
     kata = catalog.resolve(WATCH_KATA)
     cold = [
         _wall(plain_pytest_command(catalog, [kata.spec_dir]), CHECKER_HOME) for _ in range(repeats)
     ]
-    with tempfile.TemporaryDirectory(prefix="katas-bench-") as scratch:
-        root = Path(scratch)
+    modes = ("off", "required") if sandbox else ("off",)
+    sessions = [_WatchBench(catalog, mode) for mode in modes]
+    saves: dict[str, list[float]] = {mode: [] for mode in modes}
+    try:
+        for index in range(repeats * 2):
+            for mode, session in zip(modes, sessions, strict=True):
+                saves[mode].append(session.save(index))
+    finally:
+        for session in sessions:
+            session.close()
+    return {"cold": _median(cold)} | {f"watch-{m}": _median(saves[m]) for m in modes}
+
+
+class _WatchBench:
+    """A watch session on a copy of the kata, driven by saves that alternate stub and solution."""
+
+    def __init__(self, catalog: Catalog, sandbox: str) -> None:
+        from checker.commands.watch import QueueKeys, WatchSession
+
+        kata = catalog.resolve(WATCH_KATA)
+        self.scratch = tempfile.TemporaryDirectory(prefix="katas-bench-")
+        root = Path(self.scratch.name)
         shutil.copytree(kata.path, root / "katas" / kata.id)
         copy = Catalog.load(root)
-        stub = (kata.path / "app.py").read_bytes()
-        solved = (catalog.solutions_dir / kata.id / "app.py").read_bytes()
-        screen, keys = io.StringIO(), QueueKeys()
-        session = WatchSession(copy, copy.katas[0], keys, screen, clear_screen=False)
-        thread = threading.Thread(target=session.run, daemon=True)
-        thread.start()
-        _wait_for(lambda: "Status: FAIL" in screen.getvalue(), 120)
-        saves = []
-        for index in range(repeats * 2):
-            source, verdict = (solved, "Status: PASS") if index % 2 == 0 else (stub, "Status: FAIL")
-            mark = len(screen.getvalue())
-            started = time.perf_counter()
-            (root / "katas" / kata.id / "app.py").write_bytes(source)
-            _wait_for(partial(_shown_since, screen, verdict, mark), 120)
-            saves.append(time.perf_counter() - started)
-            time.sleep(0.3)
-        keys.press("q")
-        thread.join(timeout=30)
-    return _median(cold), _median(saves)
+        self.app = root / "katas" / kata.id / "app.py"
+        self.stub = (kata.path / "app.py").read_bytes()
+        self.solved = (catalog.solutions_dir / kata.id / "app.py").read_bytes()
+        self.screen, self.keys = io.StringIO(), QueueKeys()
+        session = WatchSession(
+            copy, copy.katas[0], self.keys, self.screen, clear_screen=False, sandbox=sandbox
+        )
+        self.thread = threading.Thread(target=session.run, daemon=True)
+        self.thread.start()
+        _wait_for(lambda: "Status: FAIL" in self.screen.getvalue(), 120)
+
+    def save(self, index: int) -> float:
+        solved = index % 2 == 0
+        source, verdict = (self.solved, "Status: PASS") if solved else (self.stub, "Status: FAIL")
+        mark = len(self.screen.getvalue())
+        started = time.perf_counter()
+        self.app.write_bytes(source)
+        _wait_for(partial(_shown_since, self.screen, verdict, mark), 120)
+        took = time.perf_counter() - started
+        time.sleep(0.3)
+        return took
+
+    def close(self) -> None:
+        self.keys.press("q")
+        self.thread.join(timeout=30)
+        self.scratch.cleanup()
 
 
 def bench_list(catalog: Catalog, repeats: int) -> float:
@@ -113,14 +159,37 @@ def _wait_for(condition: Callable[[], bool], timeout: float) -> None:
 
 
 def run(catalog: Catalog, repeats: int, jobs: int, out: Callable[[str], None]) -> None:
+    from checker.engine import sandbox as os_sandbox
+
+    decision = os_sandbox.probe()
+    both = decision.on
     out(f"Benchmarks on this machine, medians of {repeats} runs ({len(catalog.katas)} katas)")
+    out(f"  {decision.describe()}")
     startup = bench_list(catalog, max(repeats, 10))
     out(f"  checker start (`list`):              {startup:6.3f} s    target < 0.300 s")
-    cold, save = bench_watch(catalog, repeats)
-    out(f"  watch, save to verdict ({WATCH_KATA}): {save:6.3f} s")
-    out(f"  cold pytest of the same specs:       {cold:6.3f} s")
-    out(f"    ratio {save / cold:5.2f}                                target < 0.50")
-    plain, checked = bench_check(catalog, repeats, jobs)
-    out(f"  plain pytest, all specs, 1 process:  {plain:6.3f} s")
-    out(f"  check, all katas, isolated, -j {jobs}:   {checked:6.3f} s")
-    out(f"    ratio {checked / plain:5.2f}                                target <= 1.20")
+    watch = bench_watch(catalog, repeats, both)
+    out(f"  watch, save to verdict ({WATCH_KATA}): {watch['watch-off']:6.3f} s  (sandbox off)")
+    if both:
+        out(f"  watch, save to verdict, sandbox on:  {watch['watch-required']:6.3f} s")
+    out(f"  cold pytest of the same specs:       {watch['cold']:6.3f} s")
+    out(f"    ratio {watch['watch-off'] / watch['cold']:5.2f}                                "
+        "target < 0.50")  # fmt: skip
+    if both:
+        ratio = watch["watch-required"] / watch["watch-off"]
+        out(f"    sandbox on / off {ratio:5.2f}                     target <= 1.10")
+    check = bench_check(catalog, repeats, jobs, both)
+    out(f"  plain pytest, all specs, 1 process:  {check['plain']:6.3f} s")
+    if "xdist" in check:
+        out(f"  pytest -n {jobs} (xdist), all specs:     {check['xdist']:6.3f} s")
+    else:
+        out("  pytest -n: pytest-xdist is not installed (pip install -e '.[dev]')")
+    out(f"  check, all katas, isolated, -j {jobs}:   {check['check-off']:6.3f} s  (sandbox off)")
+    if both:
+        out(f"  check, all katas, sandbox on, -j {jobs}: {check['check-required']:6.3f} s")
+    out(f"    check / plain pytest {check['check-off'] / check['plain']:5.2f}                "
+        "target <= 1.20")  # fmt: skip
+    if "xdist" in check:
+        out(f"    check / pytest -n {jobs} {check['check-off'] / check['xdist']:5.2f}")
+    if both:
+        ratio = check["check-required"] / check["check-off"]
+        out(f"    sandbox on / off {ratio:5.2f}                     target <= 1.10")

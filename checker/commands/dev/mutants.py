@@ -192,7 +192,11 @@ def _clip(text: str) -> str:
 
 
 def run(
-    catalog: Catalog, katas: list[Kata], parallel: int, progress: Callable[[str], None]
+    catalog: Catalog,
+    katas: list[Kata],
+    parallel: int,
+    progress: Callable[[str], None],
+    sandboxed: bool = False,
 ) -> list[KataMutants]:
     cache = Cache(catalog.layout.mutants_cache_dir)
     reports = [mutate_kata(kata) for kata in katas]
@@ -216,7 +220,9 @@ def run(
 
     with tempfile.TemporaryDirectory(prefix="katas-mutants-") as scratch:
         judged = [r for r in reports if not r.problem]
-        limits = _solution_runs(judged, cache, baselines, parallel, Path(scratch), progress)
+        limits = _solution_runs(
+            judged, cache, baselines, parallel, Path(scratch), progress, sandboxed
+        )
         jobs: list[tuple[Kata, Path | None]] = []
         todo: list[tuple[KataMutants, Verdict]] = []
         for report in judged:
@@ -253,7 +259,14 @@ def run(
             if done % PROGRESS_EVERY == 0 and done < len(jobs):
                 progress(f"{done}/{len(jobs)} mutants run")
 
-        run_many(jobs, parallel, exit_first=True, limits=limits, on_job_result=judged_one)
+        run_many(
+            jobs,
+            parallel,
+            exit_first=True,
+            limits=limits,
+            on_job_result=judged_one,
+            sandboxed=sandboxed,
+        )
     return reports
 
 
@@ -264,6 +277,7 @@ def _solution_runs(
     parallel: int,
     scratch: Path,
     progress: Callable[[str], None],
+    sandboxed: bool,
 ) -> dict[str, float]:
     """Run each solution once (or take its cached run): its time sets its mutants' limit."""
     jobs: list[tuple[Kata, Path | None]] = []
@@ -277,7 +291,9 @@ def _solution_runs(
     if jobs:
         progress(f"running {len(jobs)} solutions to time them")
     by_id = {r.kata.id: r for r in reports}
-    for (kata, _), result in zip(jobs, run_many(jobs, parallel, exit_first=True), strict=True):
+    for (kata, _), result in zip(
+        jobs, run_many(jobs, parallel, exit_first=True, sandboxed=sandboxed), strict=True
+    ):
         report = by_id[kata.id]
         if result.status != Status.PASS:
             report.problem = _clip(

@@ -81,8 +81,14 @@ def spec_patch_problems(kata: Kata) -> list[str]:
 
 
 def verify(
-    catalog: Catalog, katas: list[Kata], parallel: int, require_mutants: bool = False
+    catalog: Catalog,
+    katas: list[Kata],
+    parallel: int,
+    require_mutants: bool = False,
+    sandboxes: tuple[bool, ...] = (False,),
 ) -> list[KataVerdict]:
+    """Every check above, with each of `sandboxes` (True: in the OS sandbox). With both, every
+    solution, stub and mistake must also get the same verdict in and out of the sandbox."""
     verdicts = {
         k.id: KataVerdict(
             k, metadata_problems(catalog, k) + record_problems(catalog, k, require_mutants)
@@ -126,7 +132,21 @@ def verify(
                     continue
                 jobs.append((kata, tree))
                 roles.append((Role.MISTAKE, one))
-        results = run_many(jobs, parallel)
+        runs = [run_many(jobs, parallel, sandboxed=on) for on in sandboxes]
+    results = runs[0]
+    for other, on in zip(runs[1:], sandboxes[1:], strict=True):
+        for (kata, _), (role, mistake), first, second in zip(jobs, roles, results, other,
+                                                             strict=True):  # fmt: skip
+            # A mistake's failing specs may depend on timing (a race it has): its kata verdict
+            # must match; honest code (solution, stub) must match spec by spec.
+            exact = mistake is None
+            if _verdict(first, exact) != _verdict(second, exact):
+                what = f"mistake {mistake.name}" if mistake is not None else f"the {role}"
+                verdicts[kata.id].problems.append(
+                    f"{what} gets a different verdict with the sandbox "
+                    f"{_side(sandboxes[0])} ({_verdict(first, exact)}) and {_side(on)} "
+                    f"({_verdict(second, exact)}): {_clip(second.message or first.message)}"
+                )
     for (kata, _), (role, mistake), result in zip(jobs, roles, results, strict=True):
         verdict = verdicts[kata.id]
         if role == Role.SOLUTION:
@@ -141,6 +161,18 @@ def verify(
                 f"{result.status}{': ' + result.message if result.message else ''}"
             )
     return list(verdicts.values())
+
+
+def _verdict(result: KataResult, exact: bool = True) -> str:
+    """What must not depend on the sandbox: the kata's status and (exact) each spec's."""
+    if not exact:
+        return str(result.status)
+    specs = ", ".join(f"{t.name}={t.status}" for t in result.tests)
+    return f"{result.status} [{specs}]"
+
+
+def _side(on: bool) -> str:
+    return "on" if on else "off"
 
 
 def _solution_problems(result: KataResult) -> list[str]:
