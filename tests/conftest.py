@@ -124,3 +124,18 @@ def tree(tmp_path: Path) -> Tree:
 
 def by_id(report: dict) -> dict[str, dict]:
     return {kata["id"]: kata for kata in report["katas"]}
+
+
+# A stub that fails the ping specs, and two katas that start from it (learner-verb tests).
+STUB = GOOD_APP.replace('{"pong": True}', '{"pong": False}')
+
+
+@pytest.fixture
+def two(tree: Tree) -> Tree:
+    tree.add_kata("01_ping", STUB, solution=GOOD_APP)
+    tree.add_kata("02_pong", STUB, solution=GOOD_APP)
+    return tree
+
+
+def solve(tree: Tree, kata_id: str) -> None:
+    (tree.root / "katas" / kata_id / "app.py").write_text(GOOD_APP)

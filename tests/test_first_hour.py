@@ -9,25 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from checker.commands import first_run
 from checker.engine.catalog import Catalog
 from checker.engine.results import KataResult, Status
-from tests.conftest import GOOD_APP, REPO
-
-STUB = GOOD_APP.replace('{"pong": True}', '{"pong": False}')
-
-
-@pytest.fixture
-def two(tree):
-    tree.add_kata("01_ping", STUB, solution=GOOD_APP)
-    tree.add_kata("02_pong", STUB, solution=GOOD_APP)
-    return tree
-
-
-def solve(tree, kata_id):
-    (tree.root / "katas" / kata_id / "app.py").write_text(GOOD_APP)
+from tests.conftest import GOOD_APP, REPO, STUB, solve
 
 
 def run_in(folder: Path, *args: str, python: tuple[str, ...] = (sys.executable,), env=None):

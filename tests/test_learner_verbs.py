@@ -9,22 +9,8 @@ import sys
 import time
 
 import httpx
-import pytest
 
-from tests.conftest import GOOD_APP, REPO
-
-STUB = GOOD_APP.replace('{"pong": True}', '{"pong": False}')
-
-
-@pytest.fixture
-def two(tree):
-    tree.add_kata("01_ping", STUB, solution=GOOD_APP)
-    tree.add_kata("02_pong", STUB, solution=GOOD_APP)
-    return tree
-
-
-def solve(tree, kata_id):
-    (tree.root / "katas" / kata_id / "app.py").write_text(GOOD_APP)
+from tests.conftest import GOOD_APP, REPO, STUB, solve
 
 
 def test_hint_reveals_one_more_each_time_and_remembers(two):
