@@ -20,6 +20,7 @@ from typing import NoReturn
 from checker.commands import check, grade, learn, serve, watch
 from checker.commands import dev as dev_commands
 from checker.commands.common import (
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
@@ -99,6 +100,12 @@ def _main(argv: list[str], prog: str) -> int:
     except (CatalogError, UsageError) as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        from checker.engine.runner import stop_everything
+
+        stop_everything()
+        print("\nInterrupted: every run was stopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _require_environment(root: Path) -> None:

@@ -64,7 +64,8 @@ FORGERS = {
         import pytest
 
         for config in [o for o in gc.get_objects() if isinstance(o, pytest.Config)]:
-            with open(config.getoption("results_file"), "a") as out:
+            # The result channel is an inherited descriptor (--results-fd), not a path.
+            with os.fdopen(int(config.getoption("results_fd")), "a", closefd=False) as out:
                 for spec in Path(config.rootpath).rglob("test_*.py"):
                     for node in ast.walk(ast.parse(spec.read_text())):
                         if getattr(node, "name", "").startswith("test_"):

@@ -83,8 +83,17 @@ def test_the_quick_start_fails_only_when_the_environment_broke_the_run(two, tmp_
     (fake / "pytest" / "__init__.py").write_text(
         "raise ModuleNotFoundError(\"No module named 'pytest'\", name='pytest')\n"
     )
+    # --sandbox off: pytest's tmp folder is private to root (0700), so the sandbox's non-root uid
+    # could not reach this fake package; a real environment's packages are readable by all.
     done = run_in(
-        two.root, "check", "--summary", "-j", "1", env=dict(os.environ, PYTHONPATH=str(fake))
+        two.root,
+        "check",
+        "--summary",
+        "-j",
+        "1",
+        "--sandbox",
+        "off",
+        env=dict(os.environ, PYTHONPATH=str(fake)),
     )
     assert done.returncode == 2 and "incomplete" in done.stdout, done.stdout + done.stderr
 
@@ -121,7 +130,8 @@ def test_a_run_the_environment_broke_never_lowers_recorded_progress(two, tmp_pat
         "raise ModuleNotFoundError(\"No module named 'pytest'\", name='pytest')\n"
     )
     env = dict(os.environ, PYTHONPATH=str(fake))
-    done = run_in(two.root, "check", "01", "-j", "1", env=env)
+    # --sandbox off: see the test above (pytest's tmp folder is private to root).
+    done = run_in(two.root, "check", "01", "-j", "1", "--sandbox", "off", env=env)
     assert done.returncode == 1
     assert "could not import pytest" in done.stdout and "os._exit" not in done.stdout
     after = json.loads((two.root / ".katas-state.json").read_text())

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from checker.engine.catalog import Catalog
-from checker.engine.results import KataResult, SpecResult, Status
+from checker.engine.results import Flag, FlagKind, KataResult, SpecResult, Status
 from checker.reports import github, machine, text
 from tests.conftest import GOOD_APP
 
@@ -81,6 +81,19 @@ RESULTS = [
                 "app.py:3",
                 0.125,
             )
+        ],
+    ),
+    # What grading adds: a forged verdict caught by a canary, and flags for a person to review.
+    KataResult(
+        id="06_flagged",
+        status=Status.TAMPERED,
+        duration_s=0.75,
+        message="a canary spec was reported passed: the verdict was forged",
+        tests=[SpecResult("test_ping", Status.PASS, file="test_spec.py", line=2, duration_s=0.1)],
+        flags=[
+            Flag(FlagKind.TAMPERED, "canary test_ping_7f3a reported pass"),
+            Flag(FlagKind.NEEDS_REVIEW, "imports ctypes", "app.py", 1),
+            Flag(FlagKind.MATCHES_REFERENCE, "app.py equals the reference once normalised (1.00)"),
         ],
     ),
 ]

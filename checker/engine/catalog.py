@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 DEFAULT_TIME_LIMIT_S = 30.0
+# The difficulties a kata.toml may give (checker.engine.kata_toml.Difficulty checks the same).
+DIFFICULTIES = ("easy", "medium", "advanced")
 
 
 class CatalogError(Exception):

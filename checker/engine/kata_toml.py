@@ -10,8 +10,11 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from checker.engine.catalog import DIFFICULTIES
+
 Difficulty = Literal["easy", "medium", "advanced"]
-DIFFICULTIES: tuple[str, ...] = get_args(Difficulty)
+# The same three as catalog.DIFFICULTIES, which `dev new` offers without importing pydantic.
+assert get_args(Difficulty) == DIFFICULTIES
 # Strict scalars (a number is no title, "forty" is no time limit); TOML arrays become tuples.
 Text = Annotated[str, Field(min_length=1, strict=True)]
 

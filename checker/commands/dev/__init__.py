@@ -15,8 +15,7 @@ from checker.commands.common import (
     sandbox_decision,
     say,
 )
-from checker.engine.catalog import Catalog
-from checker.engine.kata_toml import DIFFICULTIES
+from checker.engine.catalog import DIFFICULTIES, Catalog
 
 if TYPE_CHECKING:
     from checker.commands.common import Verbs
