@@ -150,10 +150,21 @@ def test_reload_starts_a_new_process_with_a_new_app(tmp_path):
         url = f"http://127.0.0.1:{port}/"
         first = worker_pid(url, time.monotonic() + WAIT_S)
         assert first != server.pid, "the app runs in a worker process, not the supervisor"
-        module.write_text(module.read_text() + "\n# edited\n")
-        later = time.time() + 5
-        os.utime(module, (later, later))  # a clearly newer mtime, whatever the clock resolution
-        second = worker_pid(url, time.monotonic() + WAIT_S, not_pid=first)
+        # The reloader takes its first look at the files some time after the worker answers: an
+        # edit made before that look is its baseline, not a change. Edit again (a newer mtime each
+        # time) until a new worker answers.
+        deadline = time.monotonic() + WAIT_S
+        second = None
+        for attempt in range(1, 1000):
+            module.write_text(module.read_text() + f"\n# edit {attempt}\n")
+            later = time.time() + 5 * attempt
+            os.utime(module, (later, later))  # clearly newer, whatever the clock resolution
+            with contextlib.suppress(TimeoutError):
+                second = worker_pid(url, min(deadline, time.monotonic() + 2), not_pid=first)
+                break
+            if time.monotonic() > deadline:
+                break
+        assert second is not None, f"no new worker answered within {WAIT_S} s of editing the app"
         assert second not in (first, server.pid)
     finally:
         server.send_signal(signal.SIGINT)
