@@ -61,7 +61,9 @@ def _install(session: nox.Session, target: str, *, constrained: bool = False) ->
 def _tests_and_verify(session: nox.Session) -> None:
     # The tests wait on subprocesses more than they compute: one pytest-xdist worker per core
     # takes the suite from about 4m40s to 2m50s on 2 cores (`-n 0` runs them in one process).
-    session.run("python", "-m", "pytest", "-n", "auto", *session.posargs)
+    # loadfile: a file's tests stay on one worker, so a module-scoped fixture (the hostile
+    # matrix, the canary grade) runs once, not once per worker.
+    session.run("python", "-m", "pytest", "-n", "auto", "--dist", "loadfile", *session.posargs)
     session.run("python", "-m", "checker", "dev", "verify")
 
 

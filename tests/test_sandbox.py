@@ -279,7 +279,8 @@ def _run(tree: Tree, token: str, *args: str, timeout: float = 240) -> subprocess
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    token = f"katas-token-{root.name}"
+    # Unique per run: another pytest (or xdist worker) may run this fixture at the same time.
+    token = f"katas-token-{root.name}-{os.getpid()}-{time.monotonic_ns()}"
     (root / "katas").mkdir()
     tree = Tree(root)
     tree.add_kata("01_healthy", GOOD_APP)
