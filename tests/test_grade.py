@@ -11,14 +11,11 @@ import pytest
 
 from tests.conftest import GOOD_APP, Tree
 
-STUB = GOOD_APP.replace('{"pong": True}', '{"pong": False}')
-
 
 @pytest.fixture
-def trusted(tree: Tree) -> Tree:
-    tree.add_kata("01_ping", STUB, solution=GOOD_APP)
-    tree.add_kata("02_pong", STUB, solution=GOOD_APP)
-    return tree
+def trusted(two: Tree) -> Tree:
+    """The instructor's tree: two katas whose stubs fail (conftest's `two`)."""
+    return two
 
 
 def fork_of(trusted: Tree, where: Path) -> Path:
