@@ -21,6 +21,7 @@ from checker.engine.results import KataResult, Status
 
 if TYPE_CHECKING:
     from checker.commands.common import Verbs
+    from checker.engine.sandbox import Decision
 
 
 def add_parser(verbs: Verbs) -> None:
@@ -70,8 +71,7 @@ def run(catalog: Catalog, args: argparse.Namespace) -> int:
         state.record_results(catalog.root, results, {k.id: k.version for k in katas})
     label = "your katas" if impl_root is None else str(args.impl_root)
     files_root = layout.KATAS_DIRNAME if impl_root is None else str(args.impl_root)
-    extra = {"sandbox": decision.to_json()}
-    emit_reports(args, katas, results, label, extra=extra, files_root=files_root)
+    emit_reports(args, katas, results, label, {}, decision, files_root=files_root)
     passed_one = len(katas) == 1 and results[0].status == Status.PASS
     if passed_one and args.format == "human" and not args.output:
         from checker.commands import learn
@@ -118,15 +118,17 @@ def emit_reports(
     results: list[KataResult],
     label: str,
     extra: dict[str, Any],
+    sandbox: Decision,
     headline: str = "",
     files_root: str = "",
 ) -> None:
-    """Print the --format report (or write it to -o), and write --json / --junit beside it."""
+    """Print the --format report (or write it to -o), and write --json / --junit beside it.
+    The human report starts with whether the sandbox was on; the JSON report carries it."""
     from checker.engine import grading
     from checker.reports import github, machine, text
 
     points = grading.score(katas, results)
-    extra = {**points, **extra}
+    extra = {**points, **extra, "sandbox": sandbox.to_json()}
     if args.json is not None:
         _write(args.json, machine.json_report(results, extra))
     if args.junit is not None:
@@ -144,7 +146,7 @@ def emit_reports(
             katas, results, label, color=text.use_color(), files_root=files_root
         )
     # Above the table, whose last line is the progress a learner looks for.
-    sandbox_line = _sandbox_line(extra.get("sandbox"))
+    sandbox_line = sandbox.describe()
     if args.output:
         _write(args.output, report)
         print(sandbox_line)
@@ -154,15 +156,6 @@ def emit_reports(
         if args.format == "human":
             print(sandbox_line)
         print(report)
-
-
-def _sandbox_line(decision: Any) -> str:
-    """ "sandbox: on (limits)" or "sandbox: off: reason", from the report's sandbox entry."""
-    if not isinstance(decision, dict):
-        return "sandbox: off: not recorded"
-    if decision.get("on"):
-        return f"sandbox: on ({decision.get('limits')})"
-    return f"sandbox: off: {decision.get('reason')}"
 
 
 def _write(path: Path, content: str) -> None:

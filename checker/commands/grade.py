@@ -64,14 +64,14 @@ def run(catalog: Catalog, args: argparse.Namespace) -> int:
             "score": one.score,
             "max_score": one.max_score,
             "protected_changes": one.protected_changes,
-            "sandbox": decision.to_json(),
             "katas_ref": args.katas_ref or "this tree",
         }
         if args.results_dir:
             args.results_dir.mkdir(parents=True, exist_ok=True)
             stem = args.results_dir / one.submission.name
             stem.with_suffix(".json").write_text(
-                machine.json_report(one.results, extra) + "\n", encoding="utf-8"
+                machine.json_report(one.results, {**extra, "sandbox": decision.to_json()}) + "\n",
+                encoding="utf-8",
             )
             stem.with_suffix(".xml").write_text(
                 machine.junit_report(katas, one.results) + "\n", encoding="utf-8"
@@ -79,7 +79,9 @@ def run(catalog: Catalog, args: argparse.Namespace) -> int:
         if len(grades) == 1:
             label = f"submission {one.submission.name}"
             files_root = str(Layout(one.submission).katas_dir)
-            emit_reports(args, katas, one.results, label, extra, one.summary_line(), files_root)
+            emit_reports(
+                args, katas, one.results, label, extra, decision, one.summary_line(), files_root
+            )
             if one.protected_changes and args.format == "human":
                 print("Protected files that differ from the trusted tree (not used in grading):")
                 print("\n".join(f"  {change}" for change in one.protected_changes))
